@@ -1,0 +1,27 @@
+package io.quarkiverse.rocm.deployment;
+
+import io.quarkus.runtime.annotations.ConfigPhase;
+import io.quarkus.runtime.annotations.ConfigRoot;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** What the extension adds to the application at build time. */
+@ConfigMapping(prefix = "quarkus.rocm")
+@ConfigRoot(phase = ConfigPhase.BUILD_TIME)
+public interface RocmBuildTimeConfig {
+
+    /** Zero-configuration dev and test mode. */
+    DevServices devservices();
+
+    /** Zero-configuration dev and test mode. */
+    interface DevServices {
+
+        /**
+         * In dev and test mode: install llama-server with the project's installer when none is found, and serve the
+         * built-in tiny test model when no model is configured. Production mode never does either: a missing binary
+         * or model is a startup error that names the property to set.
+         */
+        @WithDefault("true")
+        boolean enabled();
+    }
+}

@@ -1,0 +1,38 @@
+package io.quarkiverse.rocm.deployment;
+
+import jakarta.inject.Singleton;
+
+import io.quarkiverse.rocm.runtime.RocmRecorder;
+import io.quarkiverse.rocm.runtime.server.ModelServers;
+import io.quarkus.arc.deployment.SyntheticBeanBuildItem;
+import io.quarkus.deployment.annotations.BuildProducer;
+import io.quarkus.deployment.annotations.BuildStep;
+import io.quarkus.deployment.annotations.ExecutionTime;
+import io.quarkus.deployment.annotations.Record;
+import io.quarkus.deployment.builditem.FeatureBuildItem;
+import io.quarkus.deployment.builditem.LaunchModeBuildItem;
+import io.quarkus.deployment.builditem.ServiceStartBuildItem;
+import io.quarkus.deployment.builditem.ShutdownContextBuildItem;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.RuntimeValue;
+
+class RocmProcessor {
+
+    static final String FEATURE = "rocm";
+
+    @BuildStep
+    FeatureBuildItem feature() {
+        return new FeatureBuildItem(FEATURE);
+    }
+
+    @BuildStep
+    @Record(ExecutionTime.RUNTIME_INIT)
+    ServiceStartBuildItem startServers(RocmRecorder recorder, ShutdownContextBuildItem shutdown,
+            LaunchModeBuildItem launchMode, BuildProducer<SyntheticBeanBuildItem> beans) {
+        RuntimeValue<ModelServers> servers = recorder.start(shutdown,
+                launchMode.getLaunchMode() == LaunchMode.DEVELOPMENT);
+        beans.produce(SyntheticBeanBuildItem.configure(ModelServers.class).scope(Singleton.class).setRuntimeInit()
+                .unremovable().runtimeValue(servers).done());
+        return new ServiceStartBuildItem(FEATURE);
+    }
+}

@@ -1,0 +1,49 @@
+package io.quarkiverse.rocm.deployment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.quarkiverse.rocm.runtime.server.ModelServer;
+import io.quarkiverse.rocm.runtime.server.ModelServers;
+import io.quarkus.test.QuarkusExtensionTest;
+
+/** Starting the application starts a real llama-server on the tiny model; stopping it stops the process. */
+public class ServerLifecycleTest {
+
+    // the test runs in Quarkus' class loader, the listener in JUnit's: share the pid through a system property
+    static final String PID = "rocm.test.lifecycle.pid";
+
+    @RegisterExtension
+    static final QuarkusExtensionTest app = new QuarkusExtensionTest()
+            .withApplicationRoot(jar -> jar.addClass(TestModels.class))
+            .overrideConfigKey("quarkus.rocm.model.path", TestModels.tiny().toString())
+            .overrideConfigKey("quarkus.rocm.threads", "1")
+            .setAfterUndeployListener(() -> {
+                long pid = Long.getLong(PID, -1);
+                assertThat(pid).isPositive();
+                assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                        .as("llama-server pid %d is gone once the application stopped", pid).isFalse();
+            });
+
+    @Inject
+    ModelServers servers;
+
+    @Test
+    void theApplicationStartsARealServer() {
+        ModelServer server = servers.defaultServer().orElseThrow();
+        assertThat(server.state()).isEqualTo(ModelServer.State.READY);
+        long pid = server.pid().orElseThrow();
+        System.setProperty(PID, Long.toString(pid));
+        assertThat(ProcessHandle.of(pid)).hasValueSatisfying(h -> assertThat(h.isAlive()).isTrue());
+        assertThat(ProcessHandle.of(pid).orElseThrow().info().commandLine().orElse(""))
+                .contains("llama-server", "tiny.gguf", "--host 127.0.0.1");
+        ModelServer.Endpoint endpoint = server.endpoint();
+        assertThat(endpoint.port()).isPositive();
+        assertThat(server.spec().model().name()).contains("tiny-llama-scripted");
+        assertThat(server.spec().contextSize()).isEqualTo(4096);
+    }
+}

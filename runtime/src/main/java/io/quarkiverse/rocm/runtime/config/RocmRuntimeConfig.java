@@ -1,0 +1,103 @@
+package io.quarkiverse.rocm.runtime.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import io.quarkus.runtime.annotations.ConfigDocMapKey;
+import io.quarkus.runtime.annotations.ConfigDocSection;
+import io.quarkus.runtime.annotations.ConfigPhase;
+import io.quarkus.runtime.annotations.ConfigRoot;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithDefaults;
+import io.smallrye.config.WithParentName;
+import io.smallrye.config.WithUnnamedKey;
+
+/**
+ * The llama-server processes this application runs: one per configured model.
+ */
+@ConfigMapping(prefix = "quarkus.rocm")
+@ConfigRoot(phase = ConfigPhase.RUN_TIME)
+public interface RocmRuntimeConfig {
+
+    /** The name of the model configured directly under {@code quarkus.rocm.}. */
+    String DEFAULT_MODEL = "<default>";
+
+    /**
+     * Path of the {@code llama-server} binary (a ROCm/HIP, CUDA, Vulkan or CPU build).
+     * <p>
+     * When unset it is looked up in this order: the {@code LLAMA_SERVER_BIN} environment variable, {@code llama-server}
+     * on {@code PATH}, then the private installation made by the project's installer under
+     * {@code quarkus.rocm.install-dir}. In dev and test mode a missing binary is installed automatically.
+     */
+    Optional<Path> binary();
+
+    /**
+     * Where the project's installer ({@code install-llama-server.sh}) keeps its private llama.cpp installations.
+     */
+    @WithDefault("${XDG_CACHE_HOME:${user.home}/.cache}/quarkus-rocm/llama.cpp")
+    Path installDir();
+
+    /**
+     * When llama-server starts.
+     * {@code eager}: with the application, whose start waits until every model is ready (a broken model fails the
+     * start). {@code background}: with the application, without waiting (the startup health check tells when it is
+     * loaded; requests wait for it). {@code lazy}: on the first request.
+     */
+    @WithDefault("eager")
+    StartMode start();
+
+    /**
+     * How long a starting llama-server may go without making progress (a new log line) before it is stopped and the
+     * start fails. It resets with every line, so a large model may load for longer as long as it keeps logging.
+     */
+    @WithDefault("2m")
+    Duration startupTimeout();
+
+    /**
+     * How long llama-server gets to exit after SIGTERM before it is killed with SIGKILL.
+     */
+    @WithDefault("10s")
+    Duration stopTimeout();
+
+    /**
+     * What happens when llama-server exits unexpectedly.
+     */
+    @ConfigDocSection
+    RestartConfig restart();
+
+    /**
+     * The periodic canary request behind the liveness check.
+     */
+    @ConfigDocSection
+    CanaryConfig canary();
+
+    /**
+     * GPU selection and the memory preflight.
+     */
+    @ConfigDocSection
+    GpuConfig gpu();
+
+    /**
+     * The models. The default model is configured directly under {@code quarkus.rocm.}, named ones under
+     * {@code quarkus.rocm."model-name".}; each gets its own llama-server.
+     */
+    @ConfigDocSection
+    @ConfigDocMapKey("model-name")
+    @WithParentName
+    @WithDefaults
+    @WithUnnamedKey(DEFAULT_MODEL)
+    Map<String, ModelConfig> models();
+
+    /** When llama-server starts. */
+    enum StartMode {
+        /** With the application, which waits until the model is ready. */
+        EAGER,
+        /** With the application, without waiting. */
+        BACKGROUND,
+        /** On first use. */
+        LAZY
+    }
+}

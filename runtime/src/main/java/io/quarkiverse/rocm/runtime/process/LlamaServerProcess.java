@@ -1,0 +1,185 @@
+package io.quarkiverse.rocm.runtime.process;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jboss.logging.Logger;
+
+/**
+ * One running llama-server process: started so that it dies with the JVM, its output forwarded line by line to the
+ * {@code llama-server} log category (and watched for the port it listens on), its exit seen at once, stopped with
+ * SIGTERM, a grace period, then SIGKILL of the whole process tree.
+ * <p>
+ * No CDI, no HTTP: the supervisor ({@code ModelServer}) decides what happens with it.
+ */
+public final class LlamaServerProcess {
+
+    /** The category llama-server's own output is logged under. */
+    public static final String LOG_CATEGORY = "llama-server";
+    private static final Logger LOG = Logger.getLogger(LlamaServerProcess.class);
+    private static final Pattern LISTENING = Pattern.compile("listening on https?://([^\\s:/]+|\\[[^]]+]):(\\d+)");
+    // "0.00.029.640 I srv  llama_server: model loaded": elapsed time, level letter, message
+    private static final Pattern LINE = Pattern.compile("^\\d+\\.\\d+\\.\\d+\\.\\d+ ([DIWEN]) (.*)$");
+    private static final int KEPT_LINES = 40;
+
+    private final String name;
+    private final Process process;
+    private final Logger serverLog;
+    private final CompletableFuture<Integer> port = new CompletableFuture<>();
+    private final ArrayDeque<String> lastLines = new ArrayDeque<>(KEPT_LINES);
+    private final Consumer<String> lineListener;
+    private volatile long lastOutputNanos = System.nanoTime();
+
+    private LlamaServerProcess(String name, Process process, Consumer<String> lineListener) {
+        this.name = name;
+        this.process = process;
+        this.lineListener = lineListener;
+        this.serverLog = Logger.getLogger(LOG_CATEGORY + "." + name);
+        Thread pump = new Thread(this::pump, "llama-server-" + name + "-output");
+        pump.setDaemon(true);
+        pump.start();
+        process.onExit().thenRun(() -> port.completeExceptionally(new IllegalStateException("exited")));
+    }
+
+    /**
+     * Starts llama-server.
+     *
+     * @param name the model's name, used for the log category {@code llama-server.<name>} and thread names
+     * @param command the binary and its arguments
+     * @param environment added to this JVM's environment
+     * @param lineListener sees every output line (on the output thread; must not block)
+     */
+    public static LlamaServerProcess start(String name, List<String> command, Map<String, String> environment,
+            Consumer<String> lineListener) throws IOException {
+        return new LlamaServerProcess(name, Spawner.start(command, environment), lineListener);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Completes with the exit code when the process ends, however it ends. */
+    public CompletableFuture<Integer> onExit() {
+        return process.onExit().thenApply(Process::exitValue);
+    }
+
+    /** Completes with the port once llama-server logs that it listens (after loading the model). */
+    public CompletableFuture<Integer> listeningPort() {
+        return port;
+    }
+
+    /** Nanotime of the last output line: how a stalled load is told from a slow one. */
+    public long lastOutputNanos() {
+        return lastOutputNanos;
+    }
+
+    /** The last lines of output, oldest first. */
+    public List<String> lastLines() {
+        synchronized (lastLines) {
+            return new ArrayList<>(lastLines);
+        }
+    }
+
+    /** The last lines, indented for an error message. */
+    public String tail(int lines) {
+        List<String> all = lastLines();
+        List<String> tail = all.subList(Math.max(0, all.size() - lines), all.size());
+        return tail.isEmpty() ? "(no output)" : "\n    " + String.join("\n    ", tail);
+    }
+
+    /**
+     * Stops the process and its descendants: SIGTERM, up to {@code grace} to exit, then SIGKILL. Returns the exit
+     * code. Restores the interrupt flag if interrupted (the process is then killed at once).
+     */
+    public int stop(Duration grace) {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        descendants.forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warnf("llama-server '%s' (pid %d) did not exit within %s of SIGTERM: killing it", name, pid(), grace);
+                kill(descendants);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kill(descendants);
+        }
+        descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        try {
+            return process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private void kill(List<ProcessHandle> descendants) {
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    private void pump() {
+        try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                lastOutputNanos = System.nanoTime();
+                synchronized (lastLines) {
+                    if (lastLines.size() == KEPT_LINES) {
+                        lastLines.removeFirst();
+                    }
+                    lastLines.addLast(line);
+                }
+                log(line);
+                if (!port.isDone()) {
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) {
+                        port.complete(Integer.parseInt(m.group(2)));
+                    }
+                }
+                try {
+                    lineListener.accept(line);
+                } catch (RuntimeException e) {
+                    LOG.warnf(e, "a listener of the output of llama-server '%s' failed", name);
+                }
+            }
+        } catch (IOException e) {
+            // the stream closes when the process dies: nothing was lost that the exit code does not tell
+            LOG.debugf(e, "output of llama-server '%s' closed", name);
+        }
+    }
+
+    private void log(String line) {
+        Matcher m = LINE.matcher(line);
+        if (!m.matches()) {
+            serverLog.debug(line);
+            return;
+        }
+        switch (m.group(1)) {
+            case "E" -> serverLog.error(m.group(2));
+            case "W" -> serverLog.warn(m.group(2));
+            default -> serverLog.debug(m.group(2));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "llama-server '" + name + "' (pid " + pid() + ")";
+    }
+}

@@ -1,0 +1,473 @@
+package io.quarkiverse.rocm.runtime.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+import io.quarkiverse.rocm.runtime.process.LlamaServerException;
+import io.quarkiverse.rocm.runtime.process.LlamaServerProcess;
+import io.quarkiverse.rocm.runtime.process.Orphans;
+
+/**
+ * Owns one model's llama-server for its whole life: a small state machine
+ * ({@code STOPPED -> STARTING -> READY -> (RESTARTING -> READY)* -> STOPPING -> STOPPED}, or {@code FAILED}) with the
+ * reason of every transition. Everything else asks it for a ready {@link Endpoint} and never touches the process.
+ * <p>
+ * Readiness is event-driven: the server's "listening" log line (it binds after loading the model), then one
+ * {@code /health} check. A start fails when the server exits or makes no progress (no output) for the startup
+ * timeout; a crash after readiness is restarted with exponential backoff. Pure Java: no CDI, no Vert.x.
+ */
+public final class ModelServer {
+
+    /** The lifecycle states. */
+    public enum State {
+        STOPPED,
+        STARTING,
+        READY,
+        RESTARTING,
+        FAILED,
+        STOPPING
+    }
+
+    /** Where a ready server listens, and the key it requires. */
+    public record Endpoint(String host, int port, String apiKey, long pid) {
+        public String baseUrl() {
+            return "http://" + host + ":" + port;
+        }
+    }
+
+    /** Observes state changes (health, metrics, logs). Called without locks held; must not block. */
+    public interface Listener {
+        void onStateChange(ModelServer server, State from, State to, String reason);
+    }
+
+    static final String HOST = "127.0.0.1";
+    private static final Logger LOG = Logger.getLogger(ModelServer.class);
+    private static final Duration PROGRESS_LOG_INTERVAL = Duration.ofSeconds(10);
+    private static final ScheduledExecutorService TIMER = Executors.newScheduledThreadPool(1, r -> {
+        Thread t = new Thread(r, "rocm-supervisor");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final ServerSpec spec;
+    private final String apiKey;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final Object lock = new Object();
+
+    // guarded by lock
+    private State state = State.STOPPED;
+    private String reason = "not started";
+    private LlamaServerProcess process;
+    private Endpoint endpoint;
+    private CompletableFuture<Endpoint> ready = new CompletableFuture<>();
+    private ScheduledFuture<?> watchdog;
+    private boolean everReady;
+    private int restarts;
+    private int failedAttempts;
+    private long startNanos;
+    private long nextProgressLog;
+    private Path keyFile;
+
+    public ModelServer(ServerSpec spec) {
+        this.spec = spec;
+        byte[] key = new byte[24];
+        new SecureRandom().nextBytes(key);
+        this.apiKey = Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+    }
+
+    public ServerSpec spec() {
+        return spec;
+    }
+
+    public String name() {
+        return spec.name();
+    }
+
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(Listener listener) {
+        listeners.remove(listener);
+    }
+
+    public State state() {
+        synchronized (lock) {
+            return state;
+        }
+    }
+
+    /** Why the server is in its state (the last transition's reason). */
+    public String reason() {
+        synchronized (lock) {
+            return reason;
+        }
+    }
+
+    /** The PID of the running process. */
+    public OptionalLong pid() {
+        synchronized (lock) {
+            return process != null && process.isAlive() ? OptionalLong.of(process.pid()) : OptionalLong.empty();
+        }
+    }
+
+    /** Where the server listens while it is ready. */
+    public Endpoint endpoint() {
+        synchronized (lock) {
+            return state == State.READY ? endpoint : null;
+        }
+    }
+
+    /** Unexpected exits that were followed by a restart. */
+    public int restarts() {
+        synchronized (lock) {
+            return restarts;
+        }
+    }
+
+    /** The last lines llama-server printed. */
+    public List<String> lastOutput() {
+        synchronized (lock) {
+            return process == null ? List.of() : process.lastLines();
+        }
+    }
+
+    /**
+     * Starts the server if it is stopped or failed; returns a future that completes when it is ready, or fails with
+     * a {@link LlamaServerException} saying why it could not start.
+     */
+    public CompletableFuture<Endpoint> start() {
+        synchronized (lock) {
+            if (state == State.STOPPED || state == State.FAILED) {
+                if (ready.isDone()) {
+                    ready = new CompletableFuture<>();
+                }
+                failedAttempts = 0;
+                transition(State.STARTING, "starting");
+                TIMER.execute(this::launch);
+            }
+            return ready;
+        }
+    }
+
+    /**
+     * A future of the ready endpoint: completed at once when ready; waits while starting or restarting; starts a
+     * stopped server when {@code startIfStopped}; fails at once when the server failed or is stopping.
+     */
+    public CompletableFuture<Endpoint> awaitReady(boolean startIfStopped) {
+        synchronized (lock) {
+            switch (state) {
+                case READY, STARTING, RESTARTING:
+                    return ready;
+                case STOPPED:
+                    if (startIfStopped) {
+                        return start();
+                    }
+                    return CompletableFuture.failedFuture(new LlamaServerException(
+                            "llama-server '" + spec.displayName() + "' is stopped (" + reason + ")"));
+                case FAILED:
+                    return CompletableFuture.failedFuture(new LlamaServerException(
+                            "llama-server '" + spec.displayName() + "' failed: " + reason));
+                default:
+                    return CompletableFuture.failedFuture(new LlamaServerException(
+                            "llama-server '" + spec.displayName() + "' is stopping"));
+            }
+        }
+    }
+
+    /** Stops the server (SIGTERM, grace period, SIGKILL) and waits for it to exit. */
+    public void stop() {
+        LlamaServerProcess p;
+        synchronized (lock) {
+            if (state == State.STOPPED || state == State.STOPPING) {
+                return;
+            }
+            p = process;
+            cancelWatchdog();
+            transition(State.STOPPING, "stopping");
+        }
+        if (p != null && p.isAlive()) {
+            long t0 = System.nanoTime();
+            int exit = p.stop(spec.stopTimeout());
+            LOG.infof("Stopped llama-server '%s' (pid %d, exit %d) in %d ms", spec.displayName(), p.pid(), exit,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        }
+        synchronized (lock) {
+            deleteKeyFile();
+            transition(State.STOPPED, "stopped");
+            ready.completeExceptionally(
+                    new LlamaServerException("llama-server '" + spec.displayName() + "' was stopped"));
+        }
+    }
+
+    // ------------------------------------------------------------------ starting
+
+    private void launch() {
+        LlamaServerProcess p;
+        synchronized (lock) {
+            if (state != State.STARTING && state != State.RESTARTING) {
+                return;
+            }
+            startNanos = System.nanoTime();
+            nextProgressLog = startNanos + PROGRESS_LOG_INTERVAL.toNanos();
+            try {
+                writeKeyFile();
+                List<String> command = new ArrayList<>();
+                command.add(spec.binary().toString());
+                command.addAll(spec.arguments());
+                command.addAll(List.of("--host", HOST, "--port", Integer.toString(spec.port()),
+                        "--api-key-file", keyFile.toString()));
+                Map<String, String> env = new HashMap<>(spec.environment());
+                env.put(Orphans.OWNER_VARIABLE, Orphans.ownerTag());
+                LOG.debugf("Starting %s", command);
+                p = LlamaServerProcess.start(spec.displayName(), command, env, line -> {
+                });
+                process = p;
+            } catch (IOException | RuntimeException e) {
+                fail(null, "cannot run " + spec.binary() + ": " + e.getMessage());
+                return;
+            }
+            LOG.infof("Starting llama-server '%s' (pid %d, %s, llama.cpp %s): %s", spec.displayName(), p.pid(),
+                    spec.binary(), spec.binaryVersion(), spec.model().summary());
+            watchdog = TIMER.scheduleWithFixedDelay(() -> watch(p), 200, 200, TimeUnit.MILLISECONDS);
+        }
+        p.onExit().thenAccept(code -> exited(p, code));
+        p.listeningPort().thenAccept(port -> TIMER.execute(() -> checkHealth(p, port, 0)));
+    }
+
+    /** Fails a start that makes no progress; logs progress of long loads. */
+    private void watch(LlamaServerProcess p) {
+        synchronized (lock) {
+            if (process != p || (state != State.STARTING && state != State.RESTARTING)) {
+                return;
+            }
+            long now = System.nanoTime();
+            long silent = now - p.lastOutputNanos();
+            if (silent > spec.startupTimeout().toNanos()) {
+                String message = "llama-server '" + spec.displayName() + "' made no progress for "
+                        + spec.startupTimeout().toSeconds() + " s while starting (" + spec.property("startup-timeout")
+                        + ", which resets with every line it logs). Last output:" + p.tail(10);
+                cancelWatchdog();
+                TIMER.execute(() -> {
+                    p.stop(spec.stopTimeout());
+                    synchronized (lock) {
+                        if (process == p) {
+                            fail(p, message);
+                        }
+                    }
+                });
+                return;
+            }
+            if (now - nextProgressLog > 0) {
+                nextProgressLog += PROGRESS_LOG_INTERVAL.toNanos();
+                List<String> lines = p.lastLines();
+                LOG.infof("llama-server '%s' still loading after %d s: %s", spec.displayName(),
+                        TimeUnit.NANOSECONDS.toSeconds(now - startNanos),
+                        lines.isEmpty() ? "(no output yet)" : lines.get(lines.size() - 1));
+            }
+        }
+    }
+
+    private void checkHealth(LlamaServerProcess p, int port, int attempt) {
+        int status = healthStatus(port);
+        synchronized (lock) {
+            if (process != p || (state != State.STARTING && state != State.RESTARTING) || !p.isAlive()) {
+                return;
+            }
+            if (status == 200) {
+                endpoint = new Endpoint(HOST, port, apiKey, p.pid());
+                cancelWatchdog();
+                deleteKeyFile(); // read at start; no need to leave the secret on disk
+                everReady = true;
+                failedAttempts = 0;
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+                transition(State.READY, "ready in " + ms + " ms");
+                LOG.infof("llama-server '%s' ready on %s:%d in %d ms (pid %d, context %d x %d slots)",
+                        spec.displayName(), HOST, port, ms, p.pid(), spec.contextSize(), spec.parallel());
+                ready.complete(endpoint);
+                return;
+            }
+        }
+        // 503 while loading: look again soon (the watchdog ends this if the server stalls or exits)
+        long delay = Math.min(50L << Math.min(attempt, 4), 500);
+        TIMER.schedule(() -> checkHealth(p, port, attempt + 1), delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** GET /health over a plain socket: the status code, or -1 when the server does not answer. */
+    static int healthStatus(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(HOST, port), 2000);
+            s.setSoTimeout(2000);
+            OutputStream out = s.getOutputStream();
+            out.write(("GET /health HTTP/1.1\r\nHost: " + HOST + ":" + port + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            byte[] head = in.readNBytes(12); // "HTTP/1.1 200"
+            String status = new String(head, StandardCharsets.US_ASCII);
+            return status.startsWith("HTTP/") ? Integer.parseInt(status.substring(9, 12)) : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    // ------------------------------------------------------------------ exits, crashes and restarts
+
+    private void exited(LlamaServerProcess p, int code) {
+        synchronized (lock) {
+            if (process != p || state == State.STOPPING || state == State.STOPPED) {
+                return;
+            }
+            cancelWatchdog();
+            String how = describeExit(code);
+            if (state == State.READY) {
+                // a crash of a working server: in-flight requests see their connection break; restart
+                restarts++;
+                String message = "llama-server '" + spec.displayName() + "' (pid " + p.pid() + ") " + how
+                        + ". Last output:" + p.tail(10);
+                if (!spec.restart().enabled()) {
+                    fail(p, message + " Restarting is disabled (" + "quarkus.rocm.restart.enabled).");
+                    return;
+                }
+                ready = new CompletableFuture<>();
+                transition(State.RESTARTING, how);
+                LOG.warnf("%s Restarting it (restart %d).", message, restarts);
+                TIMER.execute(this::launch);
+                return;
+            }
+            // exited while starting
+            String message = "llama-server '" + spec.displayName() + "' " + how + " before it was ready."
+                    + hint(p.lastLines()) + " Last output:" + p.tail(15);
+            if (everReady && spec.restart().enabled() && ++failedAttempts < spec.restart().maxAttempts()) {
+                Duration wait = spec.restart().backoff(failedAttempts);
+                transition(State.RESTARTING, how + "; retrying in " + wait.toMillis() + " ms");
+                LOG.warnf("%s Retrying in %d ms (attempt %d of %d).", message, wait.toMillis(), failedAttempts + 1,
+                        spec.restart().maxAttempts());
+                TIMER.schedule(this::launch, wait.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            }
+            fail(p, message);
+        }
+    }
+
+    /** Marks the server failed and fails whoever waits. Caller holds the lock. */
+    private void fail(LlamaServerProcess p, String message) {
+        cancelWatchdog();
+        deleteKeyFile();
+        transition(State.FAILED, message);
+        LOG.error(message);
+        ready.completeExceptionally(new LlamaServerException(message));
+        if (p != null && p.isAlive()) {
+            TIMER.execute(() -> p.stop(spec.stopTimeout()));
+        }
+    }
+
+    private String hint(List<String> lines) {
+        String all = String.join("\n", lines);
+        if (all.contains("couldn't bind HTTP server socket")) {
+            return " Port " + spec.port() + " is in use: set " + spec.property("port")
+                    + " to a free port, or to 0 (the default) for one chosen by the system.";
+        }
+        if (all.contains("no backends are loaded")) {
+            return " The llama-server installation has no ggml backend next to it: reinstall it (install-llama-server.sh"
+                    + " --force) or set quarkus.rocm.binary to a complete build.";
+        }
+        if (all.contains("out of memory") || all.contains("OutOfDeviceMemory") || all.contains("failed to allocate")) {
+            return " Not enough memory for the model: lower " + spec.property("context-size") + " or "
+                    + spec.property("parallel") + ", or set " + spec.property("gpu-layers") + ".";
+        }
+        if (all.contains("failed to load model") || all.contains("error loading model")) {
+            return " llama-server could not load " + spec.model().path() + " (" + spec.property("model.path")
+                    + "): is it a model this llama.cpp version supports?";
+        }
+        if (all.contains("error: invalid argument") || all.contains("error while handling argument")
+                || all.contains("unknown argument")) {
+            return " An argument was refused: check " + spec.property("args") + ".";
+        }
+        return "";
+    }
+
+    static String describeExit(int code) {
+        if (code > 128 && code < 160) {
+            String[] names = { "", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV",
+                    "USR2", "PIPE", "ALRM", "TERM" };
+            int sig = code - 128;
+            return "was killed by signal " + sig + (sig < names.length ? " (SIG" + names[sig] + ")" : "");
+        }
+        return "exited with code " + code;
+    }
+
+    // ------------------------------------------------------------------ helpers (caller holds the lock)
+
+    private void transition(State to, String why) {
+        State from = state;
+        state = to;
+        reason = why;
+        if (from != to || to == State.FAILED) {
+            for (Listener l : listeners) {
+                try {
+                    l.onStateChange(this, from, to, why);
+                } catch (RuntimeException e) {
+                    LOG.warnf(e, "A state listener of llama-server '%s' failed", spec.displayName());
+                }
+            }
+        }
+    }
+
+    private void cancelWatchdog() {
+        if (watchdog != null) {
+            watchdog.cancel(false);
+            watchdog = null;
+        }
+    }
+
+    private void writeKeyFile() throws IOException {
+        if (keyFile == null) {
+            Path dir = Files.createTempDirectory("quarkus-rocm-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            keyFile = Files.createFile(dir.resolve("api-key"),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        Files.writeString(keyFile, apiKey + "\n");
+    }
+
+    private void deleteKeyFile() {
+        if (keyFile != null) {
+            try {
+                Files.deleteIfExists(keyFile);
+                Files.deleteIfExists(keyFile.getParent());
+            } catch (IOException e) {
+                LOG.warnf("Cannot delete %s: %s", keyFile, e.getMessage());
+            }
+            keyFile = null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ModelServer[" + spec.displayName() + ", " + state() + "]";
+    }
+}

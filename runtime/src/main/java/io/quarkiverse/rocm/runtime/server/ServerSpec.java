@@ -1,0 +1,60 @@
+package io.quarkiverse.rocm.runtime.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.quarkiverse.rocm.runtime.config.RocmRuntimeConfig;
+import io.quarkiverse.rocm.runtime.gguf.GgufMetadata;
+
+/**
+ * Everything needed to run one model's llama-server, resolved and validated from configuration. Two equal specs run
+ * the same server, which is how dev mode knows it may keep a server across a live reload.
+ *
+ * @param name the model's configuration name ({@value RocmRuntimeConfig#DEFAULT_MODEL} for the default one)
+ * @param alias the model's name in the API
+ * @param binary the llama-server binary
+ * @param binaryVersion its version
+ * @param model the GGUF file's metadata
+ * @param contextSize tokens per request (per slot)
+ * @param parallel slots
+ * @param arguments the command line after the binary, without port and key (added at each start)
+ * @param environment added to the JVM's environment
+ * @param port the port to listen on, 0 for a free one
+ * @param embeddings whether the server serves embeddings only
+ * @param startupTimeout how long a start may go without progress
+ * @param stopTimeout grace period between SIGTERM and SIGKILL
+ * @param restart restart policy
+ */
+public record ServerSpec(String name, String alias, Path binary, String binaryVersion, GgufMetadata model,
+        int contextSize, int parallel, List<String> arguments, Map<String, String> environment, int port,
+        boolean embeddings, Duration startupTimeout, Duration stopTimeout, RestartPolicy restart) {
+
+    /** @param maxAttempts failed restarts in a row before giving up */
+    public record RestartPolicy(boolean enabled, int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+
+        /** The wait before restart attempt {@code n} (1-based): doubling, capped. */
+        public Duration backoff(int n) {
+            long ms = initialBackoff.toMillis() << Math.min(Math.max(n - 1, 0), 20);
+            return Duration.ofMillis(Math.min(ms, maxBackoff.toMillis()));
+        }
+    }
+
+    /** The full name of one of this model's properties, for error messages. */
+    public String property(String key) {
+        return property(name, key);
+    }
+
+    /** {@code quarkus.rocm.KEY} for the default model, {@code quarkus.rocm."NAME".KEY} for named ones. */
+    public static String property(String modelName, String key) {
+        return RocmRuntimeConfig.DEFAULT_MODEL.equals(modelName) ? "quarkus.rocm." + key
+                : "quarkus.rocm." + (modelName.matches("[a-zA-Z0-9-_]+") ? modelName : "\"" + modelName + "\"") + "."
+                        + key;
+    }
+
+    /** How logs name the model. */
+    public String displayName() {
+        return RocmRuntimeConfig.DEFAULT_MODEL.equals(name) ? alias : name;
+    }
+}

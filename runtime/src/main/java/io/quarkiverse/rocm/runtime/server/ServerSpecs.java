@@ -1,0 +1,213 @@
+package io.quarkiverse.rocm.runtime.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.jboss.logging.Logger;
+
+import io.quarkiverse.rocm.runtime.config.GpuConfig;
+import io.quarkiverse.rocm.runtime.config.ModelConfig;
+import io.quarkiverse.rocm.runtime.config.RocmRuntimeConfig;
+import io.quarkiverse.rocm.runtime.gguf.GgufException;
+import io.quarkiverse.rocm.runtime.gguf.GgufMetadata;
+import io.quarkiverse.rocm.runtime.gguf.GgufReader;
+import io.quarkiverse.rocm.runtime.gpu.AmdGpus;
+import io.quarkiverse.rocm.runtime.gpu.GpuDevice;
+import io.quarkiverse.rocm.runtime.gpu.GpuSelection;
+import io.quarkiverse.rocm.runtime.gpu.VramPreflight;
+import io.quarkiverse.rocm.runtime.process.BinaryLocator;
+import io.quarkus.runtime.configuration.ConfigurationException;
+
+/**
+ * Turns configuration into validated {@link ServerSpec}s before anything is spawned: the binary is found and runs,
+ * every model file exists and is a GGUF file, the context is planned from the GGUF header, the GPU is chosen and the
+ * model is checked against its free VRAM. Every error names the property to change.
+ */
+public final class ServerSpecs {
+
+    private static final Logger LOG = Logger.getLogger(ServerSpecs.class);
+    /** The context used when none is configured, unless the model was trained for less. */
+    public static final int DEFAULT_CONTEXT_CAP = 4096;
+    /** {@code general.name} of the built-in test model. */
+    public static final String TINY_MODEL_NAME = "tiny-llama-scripted";
+
+    private ServerSpecs() {
+    }
+
+    /** The names of the configured models: the default one if it has a model, then the named ones. */
+    public static List<String> modelNames(RocmRuntimeConfig config) {
+        List<String> names = new ArrayList<>();
+        for (Map.Entry<String, ModelConfig> e : config.models().entrySet()) {
+            var m = e.getValue().model();
+            if (m.path().isPresent() || m.dir().isPresent() || m.file().isPresent()) {
+                names.add(e.getKey());
+            }
+        }
+        names.sort((a, b) -> RocmRuntimeConfig.DEFAULT_MODEL.equals(a) ? -1
+                : RocmRuntimeConfig.DEFAULT_MODEL.equals(b) ? 1 : a.compareTo(b));
+        if (names.isEmpty()) {
+            throw new ConfigurationException("No model configured: set quarkus.rocm.model.path to a GGUF file (or"
+                    + " quarkus.rocm.model.dir and quarkus.rocm.model.file). In dev and test mode the built-in tiny"
+                    + " test model is served when none is configured.",
+                    java.util.Set.of("quarkus.rocm.model.path"));
+        }
+        return names;
+    }
+
+    public static List<ServerSpec> from(RocmRuntimeConfig config, Map<String, String> env) {
+        BinaryLocator.Located binary = BinaryLocator.locate(config.binary(), env, config.installDir());
+        String version = BinaryLocator.version(binary.path());
+        LOG.debugf("Using llama-server %s (%s) from %s", binary.path(), version, binary.source());
+        List<GpuDevice> gpus = AmdGpus.scan(config.gpu().sysfsRoot());
+        List<ServerSpec> specs = new ArrayList<>();
+        Map<String, String> aliases = new LinkedHashMap<>();
+        for (String name : modelNames(config)) {
+            ServerSpec spec = spec(config, name, config.models().get(name), binary.path(), version, gpus, env);
+            String other = aliases.put(spec.alias(), name);
+            if (other != null) {
+                throw new ConfigurationException("Models " + ServerSpec.property(other, "model") + " and "
+                        + spec.property("model") + " share the alias '" + spec.alias() + "': set "
+                        + spec.property("model.alias") + " to another name.");
+            }
+            specs.add(spec);
+        }
+        return specs;
+    }
+
+    static ServerSpec spec(RocmRuntimeConfig config, String name, ModelConfig m, Path binary, String version,
+            List<GpuDevice> gpus, Map<String, String> env) {
+        Path file = modelFile(name, m);
+        GgufMetadata meta;
+        try {
+            meta = GgufReader.read(file);
+        } catch (GgufException e) {
+            throw new ConfigurationException("Cannot use the model of " + ServerSpec.property(name, "model.path") + ": "
+                    + e.getMessage() + ". Point it at a GGUF model file.", e);
+        }
+        if (TINY_MODEL_NAME.equals(meta.name().orElse(""))) {
+            LOG.warnf("Model '%s' is the built-in tiny test model (%s): it answers every question with the same"
+                    + " sentence. Set %s to a real GGUF model.", displayName(name, m), file,
+                    ServerSpec.property(name, "model.path"));
+        }
+        long trained = meta.contextLength().orElse(DEFAULT_CONTEXT_CAP);
+        int ctx;
+        if (m.contextSize().isPresent()) {
+            ctx = m.contextSize().getAsInt();
+            if (ctx <= 0) {
+                throw new ConfigurationException(ServerSpec.property(name, "context-size") + "=" + ctx
+                        + " must be positive (or unset for the model's, capped at " + DEFAULT_CONTEXT_CAP + ").");
+            }
+            if (ctx > trained) {
+                LOG.warnf("%s=%d is more than the %d tokens model '%s' was trained for: answers degrade past it.",
+                        ServerSpec.property(name, "context-size"), ctx, trained, displayName(name, m));
+            }
+        } else {
+            ctx = (int) Math.min(trained, DEFAULT_CONTEXT_CAP);
+        }
+        int parallel = m.parallel();
+        if (parallel < 1) {
+            throw new ConfigurationException(ServerSpec.property(name, "parallel") + "=" + parallel
+                    + " must be at least 1.");
+        }
+        if (m.port() < 0 || m.port() > 65535) {
+            throw new ConfigurationException(ServerSpec.property(name, "port") + "=" + m.port()
+                    + " is not a port: use 0 (a free one) or 1-65535.");
+        }
+        long kvTokens = m.kvUnified() ? ctx : (long) ctx * parallel;
+        if (kvTokens > Integer.MAX_VALUE) {
+            throw new ConfigurationException(ServerSpec.property(name, "context-size") + " x "
+                    + ServerSpec.property(name, "parallel") + " is too large.");
+        }
+
+        Map<String, String> userEnv = new LinkedHashMap<>(env);
+        userEnv.putAll(m.env());
+        GpuConfig gpu = config.gpu();
+        GpuSelection selection = GpuSelection.select(gpus, gpu.device(), gpu.maskIntegrated(), userEnv,
+                gpu.hsaOverrideGfxVersion());
+        if (!selection.visible().isEmpty()) {
+            LOG.infof("Model '%s' runs on %s", displayName(name, m), selection.visible());
+        }
+        if (gpu.preflight() != GpuConfig.Preflight.OFF && !"0".equals(m.gpuLayers().orElse(""))) {
+            VramPreflight.Estimate estimate = VramPreflight.estimate(meta, kvTokens, gpu.headroom().asLongValue());
+            Optional<String> problem = VramPreflight.check(displayName(name, m), estimate, selection);
+            if (problem.isPresent()) {
+                if (gpu.preflight() == GpuConfig.Preflight.FAIL) {
+                    throw new ConfigurationException(problem.get() + " (quarkus.rocm.gpu.preflight=fail)");
+                }
+                LOG.warn(problem.get());
+            }
+        }
+
+        String alias = m.model().alias().orElse(RocmRuntimeConfig.DEFAULT_MODEL.equals(name) ? "default" : name);
+        List<String> args = new ArrayList<>(List.of("-m", file.toString(), "--alias", alias,
+                "-c", Long.toString(kvTokens), "-np", Integer.toString(parallel),
+                m.kvUnified() ? "--kv-unified" : "--no-kv-unified", "--metrics", "--no-webui", "--log-colors", "off"));
+        m.threads().ifPresent(t -> args.addAll(List.of("-t", Integer.toString(t))));
+        m.gpuLayers().ifPresent(l -> args.addAll(List.of("-ngl", l)));
+        m.flashAttention().ifPresent(f -> args.addAll(List.of("-fa", f)));
+        if (m.embeddings()) {
+            args.add("--embeddings");
+        }
+        m.args().ifPresent(args::addAll);
+
+        Map<String, String> processEnv = new LinkedHashMap<>(selection.environment());
+        processEnv.putAll(m.env());
+        var restart = config.restart();
+        return new ServerSpec(name, alias, binary, version, meta, ctx, parallel, List.copyOf(args), Map.copyOf(processEnv),
+                m.port(), m.embeddings(), config.startupTimeout(), config.stopTimeout(),
+                new ServerSpec.RestartPolicy(restart.enabled(), restart.maxAttempts(), restart.initialBackoff(),
+                        restart.maxBackoff()));
+    }
+
+    static Path modelFile(String name, ModelConfig m) {
+        var f = m.model();
+        if (f.path().isPresent()) {
+            if (f.dir().isPresent() || f.file().isPresent()) {
+                throw new ConfigurationException("Set either " + ServerSpec.property(name, "model.path") + " or "
+                        + ServerSpec.property(name, "model.dir") + " with " + ServerSpec.property(name, "model.file")
+                        + ", not both.");
+            }
+            return f.path().get();
+        }
+        if (f.dir().isEmpty()) {
+            throw new ConfigurationException(ServerSpec.property(name, "model.file") + " is set but "
+                    + ServerSpec.property(name, "model.dir") + " is not: set it to the folder of the GGUF file.");
+        }
+        Path dir = f.dir().get();
+        if (!Files.isDirectory(dir)) {
+            throw new ConfigurationException(ServerSpec.property(name, "model.dir") + "=" + dir
+                    + " is not a folder.");
+        }
+        if (f.file().isEmpty()) {
+            throw new ConfigurationException(ServerSpec.property(name, "model.dir") + " is set but "
+                    + ServerSpec.property(name, "model.file") + " is not. GGUF files in " + dir + ": " + ggufFiles(dir));
+        }
+        Path file = dir.resolve(f.file().get());
+        if (!Files.exists(file)) {
+            throw new ConfigurationException(ServerSpec.property(name, "model.file") + "=" + f.file().get()
+                    + " is not in " + dir + ". GGUF files there: " + ggufFiles(dir));
+        }
+        return file;
+    }
+
+    private static String ggufFiles(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<String> names = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".gguf")).sorted()
+                    .toList();
+            return names.isEmpty() ? "none" : String.join(", ", names);
+        } catch (IOException e) {
+            return "(cannot list: " + e.getMessage() + ")";
+        }
+    }
+
+    private static String displayName(String name, ModelConfig m) {
+        return RocmRuntimeConfig.DEFAULT_MODEL.equals(name) ? m.model().alias().orElse("default") : name;
+    }
+}
