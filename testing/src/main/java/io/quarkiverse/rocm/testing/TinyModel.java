@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -154,6 +155,10 @@ public final class TinyModel {
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 writer().writeTo(out);
+            }
+            if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+                // temp files are created private; a model is not a secret
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
             }
             Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {

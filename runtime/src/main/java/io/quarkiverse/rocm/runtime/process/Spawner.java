@@ -31,6 +31,7 @@ public final class Spawner {
         return t;
     });
     private static volatile Boolean pdeathsig;
+    private static volatile Boolean setsid;
 
     private Spawner() {
     }
@@ -57,6 +58,11 @@ public final class Spawner {
         if (diesWithJvm()) {
             full.addAll(List.of("setpriv", "--pdeathsig", "KILL", "--"));
         }
+        if (hasSetsid()) {
+            // a session of its own: a Ctrl+C in the terminal (or a signal to the JVM's process group) reaches only
+            // the JVM, which then stops the server in order instead of seeing it "crash" and restarting it
+            full.addAll(List.of("setsid", "--"));
+        }
         full.addAll(command);
         ProcessBuilder pb = new ProcessBuilder(full).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -82,24 +88,40 @@ public final class Spawner {
         }
     }
 
-    private static boolean detectSetpriv() {
+    private static boolean hasSetsid() {
+        Boolean s = setsid;
+        if (s == null) {
+            s = setsid = onPath("setsid") != null;
+        }
+        return s;
+    }
+
+    private static Path onPath(String program) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            Path setpriv = Path.of(dir.isEmpty() ? "." : dir, "setpriv");
-            if (Files.isExecutable(setpriv)) {
-                try {
-                    Process p = new ProcessBuilder(setpriv.toString(), "--help").redirectErrorStream(true).start();
-                    String help = new String(p.getInputStream().readAllBytes());
-                    p.waitFor();
-                    return help.contains("--pdeathsig");
-                } catch (IOException e) {
-                    LOG.debugf(e, "cannot run %s", setpriv);
-                    return false;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
+            Path p = Path.of(dir.isEmpty() ? "." : dir, program);
+            if (Files.isExecutable(p)) {
+                return p;
             }
         }
-        return false;
+        return null;
+    }
+
+    private static boolean detectSetpriv() {
+        Path setpriv = onPath("setpriv");
+        if (setpriv == null) {
+            return false;
+        }
+        try {
+            Process p = new ProcessBuilder(setpriv.toString(), "--help").redirectErrorStream(true).start();
+            String help = new String(p.getInputStream().readAllBytes());
+            p.waitFor();
+            return help.contains("--pdeathsig");
+        } catch (IOException e) {
+            LOG.warnf("Cannot run %s: %s", setpriv, e.getMessage());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }
