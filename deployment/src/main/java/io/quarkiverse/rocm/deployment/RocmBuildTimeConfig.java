@@ -13,6 +13,20 @@ public interface RocmBuildTimeConfig {
     /** Zero-configuration dev and test mode. */
     DevServices devservices();
 
+    /** SmallRye Health checks. */
+    Health health();
+
+    /** SmallRye Health checks. */
+    interface Health {
+
+        /**
+         * Add the llama-server startup, readiness and liveness checks to {@code /q/health} when
+         * {@code quarkus-smallrye-health} is present.
+         */
+        @WithDefault("true")
+        boolean enabled();
+    }
+
     /** Zero-configuration dev and test mode. */
     interface DevServices {
 

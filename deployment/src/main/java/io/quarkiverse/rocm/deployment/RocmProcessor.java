@@ -3,8 +3,13 @@ package io.quarkiverse.rocm.deployment;
 import jakarta.inject.Singleton;
 
 import io.quarkiverse.rocm.runtime.RocmRecorder;
+import io.quarkiverse.rocm.runtime.health.RocmLivenessCheck;
+import io.quarkiverse.rocm.runtime.health.RocmReadinessCheck;
+import io.quarkiverse.rocm.runtime.health.RocmStartupCheck;
 import io.quarkiverse.rocm.runtime.server.ModelServers;
 import io.quarkus.arc.deployment.SyntheticBeanBuildItem;
+import io.quarkus.deployment.Capabilities;
+import io.quarkus.deployment.Capability;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.ExecutionTime;
@@ -15,6 +20,7 @@ import io.quarkus.deployment.builditem.ServiceStartBuildItem;
 import io.quarkus.deployment.builditem.ShutdownContextBuildItem;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.RuntimeValue;
+import io.quarkus.smallrye.health.deployment.spi.HealthBuildItem;
 
 class RocmProcessor {
 
@@ -23,6 +29,16 @@ class RocmProcessor {
     @BuildStep
     FeatureBuildItem feature() {
         return new FeatureBuildItem(FEATURE);
+    }
+
+    @BuildStep
+    void healthChecks(Capabilities capabilities, RocmBuildTimeConfig config, BuildProducer<HealthBuildItem> health) {
+        if (capabilities.isPresent(Capability.SMALLRYE_HEALTH)) {
+            boolean enabled = config.health().enabled();
+            health.produce(new HealthBuildItem(RocmLivenessCheck.class.getName(), enabled));
+            health.produce(new HealthBuildItem(RocmReadinessCheck.class.getName(), enabled));
+            health.produce(new HealthBuildItem(RocmStartupCheck.class.getName(), enabled));
+        }
     }
 
     @BuildStep

@@ -72,6 +72,12 @@ public final class ModelServer {
         return t;
     });
 
+    private static final java.util.concurrent.ExecutorService PROBES = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "rocm-canary");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final ServerSpec spec;
     private final String apiKey;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -90,6 +96,12 @@ public final class ModelServer {
     private long startNanos;
     private long nextProgressLog;
     private Path keyFile;
+    private ScheduledFuture<?> canary;
+    // canary results, read without the lock
+    private volatile long canaryStartedNanos;
+    private volatile boolean canaryInFlight;
+    private volatile String canaryFailure;
+    private volatile long canaryLatencyMillis = -1;
 
     public ModelServer(ServerSpec spec) {
         this.spec = spec;
@@ -139,6 +151,18 @@ public final class ModelServer {
         synchronized (lock) {
             return state == State.READY ? endpoint : null;
         }
+    }
+
+    /** Whether the model has been loaded at least once. */
+    public boolean hasBeenReady() {
+        synchronized (lock) {
+            return everReady;
+        }
+    }
+
+    /** The GPUs this server may use (empty without AMD GPUs). */
+    public List<io.quarkiverse.rocm.runtime.gpu.GpuDevice> gpus() {
+        return spec.gpus();
     }
 
     /** Unexpected exits that were followed by a restart. */
@@ -307,6 +331,10 @@ public final class ModelServer {
                 transition(State.READY, "ready in " + ms + " ms");
                 LOG.infof("llama-server '%s' ready on %s:%d in %d ms (pid %d, context %d x %d slots)",
                         spec.displayName(), HOST, port, ms, p.pid(), spec.contextSize(), spec.parallel());
+                canaryFailure = null;
+                canaryInFlight = false;
+                long every = spec.canaryInterval().toMillis();
+                canary = TIMER.scheduleWithFixedDelay(() -> probe(port), every, every, TimeUnit.MILLISECONDS);
                 ready.complete(endpoint);
                 return;
             }
@@ -318,12 +346,21 @@ public final class ModelServer {
 
     /** GET /health over a plain socket: the status code, or -1 when the server does not answer. */
     static int healthStatus(int port) {
+        return getStatus(port, "/health", null, 2000);
+    }
+
+    /**
+     * A GET over a plain socket (no HTTP client needed for the supervisor's two probes): the status code, or -1 when
+     * the server does not answer within {@code timeoutMs}.
+     */
+    static int getStatus(int port, String path, String apiKey, int timeoutMs) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(HOST, port), 2000);
-            s.setSoTimeout(2000);
+            s.connect(new InetSocketAddress(HOST, port), timeoutMs);
+            s.setSoTimeout(timeoutMs);
             OutputStream out = s.getOutputStream();
-            out.write(("GET /health HTTP/1.1\r\nHost: " + HOST + ":" + port + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + HOST + ":" + port + "\r\n"
+                    + (apiKey == null ? "" : "Authorization: Bearer " + apiKey + "\r\n")
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = s.getInputStream();
             byte[] head = in.readNBytes(12); // "HTTP/1.1 200"
@@ -332,6 +369,68 @@ public final class ModelServer {
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    // ------------------------------------------------------------------ the canary
+
+    /** Probes a ready server with GET /slots, which llama-server's main loop answers (a wedged loop cannot). */
+    private void probe(int port) {
+        if (canaryInFlight) {
+            return; // the previous probe still hangs: alive() reports it
+        }
+        canaryInFlight = true;
+        canaryStartedNanos = System.nanoTime();
+        PROBES.execute(() -> {
+            int status = getStatus(port, "/slots", apiKey, (int) spec.canaryTimeout().toMillis());
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - canaryStartedNanos);
+            if (status == 200) {
+                canaryFailure = null;
+                canaryLatencyMillis = ms;
+            } else {
+                canaryFailure = status < 0 ? "GET /slots got no answer within " + spec.canaryTimeout().toMillis() + " ms"
+                        : "GET /slots answered " + status;
+            }
+            canaryInFlight = false;
+        });
+    }
+
+    /**
+     * Whether the server works: not failed, and when ready its process is alive and the last canary answered (one
+     * that hangs longer than the canary timeout counts as failed). A starting or restarting server is alive: it is
+     * recovering.
+     */
+    public boolean alive() {
+        return livenessProblem() == null;
+    }
+
+    /** Why the server is not alive, or null when it is. */
+    public String livenessProblem() {
+        State s;
+        LlamaServerProcess p;
+        synchronized (lock) {
+            s = state;
+            p = process;
+        }
+        if (s == State.FAILED) {
+            return "failed: " + reason();
+        }
+        if (s != State.READY) {
+            return null;
+        }
+        if (p == null || !p.isAlive()) {
+            return "the process is gone";
+        }
+        if (canaryInFlight && System.nanoTime() - canaryStartedNanos > spec.canaryTimeout().toNanos()) {
+            return "GET /slots has not answered for "
+                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - canaryStartedNanos)
+                    + " ms (stopped, deadlocked or a wedged GPU)";
+        }
+        return canaryFailure;
+    }
+
+    /** How long the last successful canary took, or -1. */
+    public long canaryLatencyMillis() {
+        return canaryLatencyMillis;
     }
 
     // ------------------------------------------------------------------ exits, crashes and restarts
@@ -423,6 +522,10 @@ public final class ModelServer {
     // ------------------------------------------------------------------ helpers (caller holds the lock)
 
     private void transition(State to, String why) {
+        if (to != State.READY && canary != null) {
+            canary.cancel(false);
+            canary = null;
+        }
         State from = state;
         state = to;
         reason = why;

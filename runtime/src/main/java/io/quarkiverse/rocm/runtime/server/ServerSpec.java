@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.quarkiverse.rocm.runtime.config.RocmRuntimeConfig;
 import io.quarkiverse.rocm.runtime.gguf.GgufMetadata;
+import io.quarkiverse.rocm.runtime.gpu.GpuDevice;
 
 /**
  * Everything needed to run one model's llama-server, resolved and validated from configuration. Two equal specs run
@@ -26,10 +27,14 @@ import io.quarkiverse.rocm.runtime.gguf.GgufMetadata;
  * @param startupTimeout how long a start may go without progress
  * @param stopTimeout grace period between SIGTERM and SIGKILL
  * @param restart restart policy
+ * @param canaryInterval how often a ready server is probed with {@code GET /slots}
+ * @param canaryTimeout how long the probe may take
+ * @param gpus the AMD GPUs the server may use
  */
 public record ServerSpec(String name, String alias, Path binary, String binaryVersion, GgufMetadata model,
         int contextSize, int parallel, List<String> arguments, Map<String, String> environment, int port,
-        boolean embeddings, Duration startupTimeout, Duration stopTimeout, RestartPolicy restart) {
+        boolean embeddings, Duration startupTimeout, Duration stopTimeout, RestartPolicy restart,
+        Duration canaryInterval, Duration canaryTimeout, List<GpuDevice> gpus) {
 
     /** @param maxAttempts failed restarts in a row before giving up */
     public record RestartPolicy(boolean enabled, int maxAttempts, Duration initialBackoff, Duration maxBackoff) {

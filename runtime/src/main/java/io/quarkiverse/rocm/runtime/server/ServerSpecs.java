@@ -163,7 +163,8 @@ public final class ServerSpecs {
         return new ServerSpec(name, alias, binary, version, meta, ctx, parallel, List.copyOf(args), Map.copyOf(processEnv),
                 m.port(), m.embeddings(), config.startupTimeout(), config.stopTimeout(),
                 new ServerSpec.RestartPolicy(restart.enabled(), restart.maxAttempts(), restart.initialBackoff(),
-                        restart.maxBackoff()));
+                        restart.maxBackoff()),
+                config.canary().interval(), config.canary().timeout(), selection.visible());
     }
 
     static Path modelFile(String name, ModelConfig m) {

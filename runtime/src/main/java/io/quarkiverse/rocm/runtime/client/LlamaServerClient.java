@@ -1,0 +1,300 @@
+package io.quarkiverse.rocm.runtime.client;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.quarkiverse.rocm.runtime.server.ModelServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.parsetools.RecordParser;
+
+/**
+ * The only code that speaks HTTP to a llama-server: a pooled, non-blocking Vert.x client that follows the server
+ * across restarts (each request goes to the endpoint the server has now), adds its API key, frames server-sent
+ * events, and turns every failure into an {@link UpstreamException} that says what happened to the server.
+ */
+public final class LlamaServerClient implements AutoCloseable {
+
+    private static final byte[] DATA = "data:".getBytes();
+    private static final Buffer DONE = Buffer.buffer("[DONE]");
+
+    private final ModelServer server;
+    private final HttpClient http;
+    private final boolean startIfStopped;
+
+    /** The answer to a whole (not streamed) request. */
+    public record Response(int status, Buffer body) {
+    }
+
+    /** A streamed answer in progress. */
+    public interface Stream {
+        /** Closes the connection: llama-server notices and stops generating, freeing its slot. */
+        void cancel();
+
+        boolean isCancelled();
+
+        /** Stops reading (backpressure reaches llama-server through TCP). */
+        void pause();
+
+        void resume();
+    }
+
+    /**
+     * @param poolSize connections kept to the server: at least its parallel slots
+     * @param startIfStopped start a stopped server on first use ({@code quarkus.rocm.start=lazy})
+     */
+    public LlamaServerClient(Vertx vertx, ModelServer server, int poolSize, boolean startIfStopped) {
+        this.server = server;
+        this.startIfStopped = startIfStopped;
+        this.http = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(Math.max(poolSize, 1))
+                .setKeepAlive(true).setPipelining(false).setConnectTimeout(5000).setTcpNoDelay(true)
+                .setName("llama-server-" + server.spec().alias()));
+    }
+
+    public ModelServer server() {
+        return server;
+    }
+
+    /** Sends a request and collects the whole answer. The timeout includes waiting for a starting server. */
+    public CompletableFuture<Response> send(HttpMethod method, String path, Buffer body, long timeoutMs) {
+        CompletableFuture<Response> result = new CompletableFuture<>();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        ready(timeoutMs).whenComplete((endpoint, err) -> {
+            if (err != null) {
+                result.completeExceptionally(err);
+                return;
+            }
+            long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            http.request(options(method, path, endpoint).setTimeout(left)).compose(req -> {
+                if (body != null) {
+                    req.putHeader("Content-Type", "application/json");
+                    return req.send(body);
+                }
+                return req.send();
+            }).compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), b)))
+                    .onSuccess(result::complete)
+                    .onFailure(e -> result.completeExceptionally(failure(e, endpoint, timeoutMs)));
+        });
+        return result;
+    }
+
+    /**
+     * Posts {@code body} and streams the server-sent events of the answer to {@code listener}.
+     *
+     * @param idleTimeoutMs the longest wait for the server to be ready, then between two pieces of the answer
+     */
+    public Stream stream(String path, Buffer body, long idleTimeoutMs, SseListener listener) {
+        StreamState state = new StreamState(listener, idleTimeoutMs);
+        ready(idleTimeoutMs).whenComplete((endpoint, err) -> {
+            if (err != null) {
+                state.fail(err instanceof UpstreamException u ? u
+                        : new UpstreamException(UpstreamException.Kind.UNAVAILABLE, err.getMessage(), err));
+                return;
+            }
+            if (state.cancelled.get()) {
+                return;
+            }
+            http.request(options(HttpMethod.POST, path, endpoint).setIdleTimeout(idleTimeoutMs)).onSuccess(req -> {
+                state.request = req;
+                if (state.cancelled.get()) {
+                    req.reset();
+                    return;
+                }
+                req.putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream");
+                req.send(body).onSuccess(resp -> state.receive(resp, endpoint))
+                        .onFailure(e -> state.fail(failure(e, endpoint, idleTimeoutMs)));
+            }).onFailure(e -> state.fail(failure(e, endpoint, idleTimeoutMs)));
+        });
+        return state;
+    }
+
+    private CompletableFuture<ModelServer.Endpoint> ready(long timeoutMs) {
+        return server.awaitReady(startIfStopped).orTimeout(timeoutMs, TimeUnit.MILLISECONDS).handle((e, err) -> {
+            if (err == null) {
+                return e;
+            }
+            Throwable cause = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
+            if (cause instanceof java.util.concurrent.TimeoutException) {
+                throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, "llama-server '"
+                        + server.spec().displayName() + "' was not ready within " + timeoutMs + " ms ("
+                        + server.state().name().toLowerCase() + ": " + server.reason() + ")", null);
+            }
+            throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, cause.getMessage(), cause);
+        });
+    }
+
+    private RequestOptions options(HttpMethod method, String path, ModelServer.Endpoint endpoint) {
+        return new RequestOptions().setMethod(method).setHost(endpoint.host()).setPort(endpoint.port())
+                .setURI(path).putHeader("Authorization", "Bearer " + endpoint.apiKey());
+    }
+
+    /** Explains a transport failure with what happened to the server meanwhile. */
+    UpstreamException failure(Throwable e, ModelServer.Endpoint endpoint, long timeoutMs) {
+        if (e instanceof UpstreamException u) {
+            return u;
+        }
+        String name = server.spec().displayName();
+        if (e instanceof java.util.concurrent.TimeoutException
+                || e.getClass().getName().endsWith("NoStackTraceTimeoutException")) {
+            return new UpstreamException(UpstreamException.Kind.TIMEOUT,
+                    "llama-server '" + name + "' did not answer within " + timeoutMs + " ms", e);
+        }
+        ModelServer.State state = server.state();
+        boolean sameProcess = server.pid().orElse(-1) == endpoint.pid() && state == ModelServer.State.READY;
+        String what = sameProcess ? "the connection to llama-server '" + name + "' broke (" + e.getMessage() + ")"
+                : "llama-server '" + name + "' (pid " + endpoint.pid() + ") went away during the request: "
+                        + server.reason() + (state == ModelServer.State.RESTARTING || state == ModelServer.State.STARTING
+                                ? "; it is being restarted, so a retry will be served"
+                                : " (now " + state.name().toLowerCase() + ")");
+        return new UpstreamException(UpstreamException.Kind.CONNECTION_LOST, what, e);
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+
+    /** One streamed exchange: SSE framing, error bodies, cancellation, exactly one end. */
+    private final class StreamState implements Stream {
+        final SseListener listener;
+        final AtomicBoolean cancelled = new AtomicBoolean();
+        final AtomicBoolean ended = new AtomicBoolean();
+        volatile HttpClientRequest request;
+        volatile HttpClientResponse response;
+        volatile RecordParser parser;
+
+        final long idleTimeoutMs;
+
+        StreamState(SseListener listener, long idleTimeoutMs) {
+            this.listener = listener;
+            this.idleTimeoutMs = idleTimeoutMs;
+        }
+
+        void receive(HttpClientResponse resp, ModelServer.Endpoint endpoint) {
+            response = resp;
+            if (cancelled.get()) {
+                request.reset();
+                return;
+            }
+            if (resp.statusCode() != 200) {
+                resp.body().onSuccess(b -> fail(httpError(resp.statusCode(), b)))
+                        .onFailure(e -> fail(failure(e, endpoint, 0)));
+                return;
+            }
+            listener.onStart();
+            RecordParser p = RecordParser.newDelimited("\n", resp);
+            parser = p;
+            p.handler(this::line);
+            p.exceptionHandler(e -> fail(failure(e, endpoint, idleTimeoutMs)));
+            p.endHandler(v -> complete());
+        }
+
+        void line(Buffer line) {
+            if (ended.get() || cancelled.get()) {
+                return;
+            }
+            int len = line.length();
+            if (len > 0 && line.getByte(len - 1) == '\r') {
+                line = line.getBuffer(0, --len);
+            }
+            if (len < DATA.length || !startsWith(line, DATA)) {
+                if (startsWith(line, "error:".getBytes())) {
+                    fail(httpError(500, line.getBuffer(6, len)));
+                }
+                return; // blank separators, comments, event names
+            }
+            int from = DATA.length;
+            if (from < len && line.getByte(from) == ' ') {
+                from++;
+            }
+            Buffer data = line.getBuffer(from, len);
+            if (data.equals(DONE)) {
+                complete();
+                return;
+            }
+            listener.onData(data);
+        }
+
+        void complete() {
+            if (!cancelled.get() && ended.compareAndSet(false, true)) {
+                listener.onComplete();
+            }
+        }
+
+        void fail(UpstreamException e) {
+            if (!cancelled.get() && ended.compareAndSet(false, true)) {
+                listener.onError(e);
+            }
+        }
+
+        @Override
+        public void cancel() {
+            if (cancelled.compareAndSet(false, true) && !ended.get()) {
+                HttpClientRequest r = request;
+                if (r != null) {
+                    r.reset();
+                }
+            }
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return cancelled.get();
+        }
+
+        @Override
+        public void pause() {
+            RecordParser p = parser;
+            if (p != null) {
+                p.pause();
+            }
+        }
+
+        @Override
+        public void resume() {
+            RecordParser p = parser;
+            if (p != null) {
+                p.resume();
+            }
+        }
+    }
+
+    /** An error answer: llama-server's {@code {"error":{"message":...}}} body when it has one. */
+    public UpstreamException httpError(int status, Buffer body) {
+        String text = body == null ? "" : body.toString();
+        String message = text;
+        try {
+            io.vertx.core.json.JsonObject json = new io.vertx.core.json.JsonObject(text);
+            Object err = json.getValue("error");
+            if (err instanceof io.vertx.core.json.JsonObject o && o.getString("message") != null) {
+                message = o.getString("message");
+            } else if (err instanceof String s) {
+                message = s;
+            }
+        } catch (RuntimeException notJson) {
+            // keep the raw text
+        }
+        return new UpstreamException(UpstreamException.Kind.HTTP, status,
+                "llama-server '" + server.spec().displayName() + "' answered " + status + ": " + message, message,
+                null);
+    }
+
+    private static boolean startsWith(Buffer b, byte[] prefix) {
+        if (b.length() < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (b.getByte(i) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

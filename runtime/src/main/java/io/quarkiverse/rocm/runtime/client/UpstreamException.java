@@ -1,0 +1,48 @@
+package io.quarkiverse.rocm.runtime.client;
+
+/**
+ * A request to llama-server failed: why, and for HTTP errors the status and llama-server's own message.
+ */
+public class UpstreamException extends RuntimeException {
+
+    /** What went wrong. */
+    public enum Kind {
+        /** The server is not ready (starting, restarting, stopped or failed) and did not become ready in time. */
+        UNAVAILABLE,
+        /** The connection broke during the request: the server crashed or was stopped. */
+        CONNECTION_LOST,
+        /** No answer (or, streaming, no new data) within the timeout. */
+        TIMEOUT,
+        /** llama-server answered with an error status. */
+        HTTP
+    }
+
+    private final Kind kind;
+    private final int status;
+    private final String upstreamMessage;
+
+    public UpstreamException(Kind kind, int status, String message, String upstreamMessage, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+        this.status = status;
+        this.upstreamMessage = upstreamMessage;
+    }
+
+    public UpstreamException(Kind kind, String message, Throwable cause) {
+        this(kind, 0, message, null, cause);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The HTTP status llama-server answered with (kind {@link Kind#HTTP}), else 0. */
+    public int status() {
+        return status;
+    }
+
+    /** llama-server's {@code error.message}, when it sent one. */
+    public String upstreamMessage() {
+        return upstreamMessage;
+    }
+}
