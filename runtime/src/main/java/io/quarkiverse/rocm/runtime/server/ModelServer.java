@@ -292,17 +292,9 @@ public final class ModelServer {
             long silent = now - p.lastOutputNanos();
             if (silent > spec.startupTimeout().toNanos()) {
                 String message = "llama-server '" + spec.displayName() + "' made no progress for "
-                        + spec.startupTimeout().toSeconds() + " s while starting (" + spec.property("startup-timeout")
+                        + spec.startupTimeout().toSeconds() + " s while starting (quarkus.rocm.startup-timeout"
                         + ", which resets with every line it logs). Last output:" + p.tail(10);
-                cancelWatchdog();
-                TIMER.execute(() -> {
-                    p.stop(spec.stopTimeout());
-                    synchronized (lock) {
-                        if (process == p) {
-                            fail(p, message);
-                        }
-                    }
-                });
+                fail(p, message); // stops the process too
                 return;
             }
             if (now - nextProgressLog > 0) {
@@ -437,8 +429,8 @@ public final class ModelServer {
 
     private void exited(LlamaServerProcess p, int code) {
         synchronized (lock) {
-            if (process != p || state == State.STOPPING || state == State.STOPPED) {
-                return;
+            if (process != p || state == State.STOPPING || state == State.STOPPED || state == State.FAILED) {
+                return; // an exit we asked for
             }
             cancelWatchdog();
             String how = describeExit(code);
