@@ -1,0 +1,17 @@
+package io.quarkiverse.rocm.deployment;
+
+/** Finds an exception of a type in a cause chain (the start wraps it), or fails with the whole chain. */
+final class RootCause {
+
+    private RootCause() {
+    }
+
+    static Throwable of(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.getName().equals(t.getClass().getName())) {
+                return t;
+            }
+        }
+        throw new AssertionError("no " + type.getName() + " in the cause chain", e);
+    }
+}
