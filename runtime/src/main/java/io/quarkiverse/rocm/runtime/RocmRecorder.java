@@ -1,23 +1,40 @@
 package io.quarkiverse.rocm.runtime;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.util.TypeLiteral;
 
 import org.jboss.logging.Logger;
 
+import dev.langchain4j.model.chat.listener.ChatModelListener;
+import io.quarkiverse.langchain4j.ModelBuilderCustomizer;
+import io.quarkiverse.rocm.runtime.client.LlamaServerClients;
 import io.quarkiverse.rocm.runtime.config.RocmRuntimeConfig;
+import io.quarkiverse.rocm.runtime.langchain4j.RocmChatModel;
+import io.quarkiverse.rocm.runtime.langchain4j.RocmChatModels;
 import io.quarkiverse.rocm.runtime.process.Orphans;
 import io.quarkiverse.rocm.runtime.server.ModelServers;
 import io.quarkiverse.rocm.runtime.server.ServerSpec;
 import io.quarkiverse.rocm.runtime.server.ServerSpecs;
+import io.quarkus.arc.SyntheticCreationalContext;
 import io.quarkus.runtime.RuntimeValue;
 import io.quarkus.runtime.ShutdownContext;
 import io.quarkus.runtime.annotations.Recorder;
+import io.quarkus.runtime.configuration.ConfigurationException;
 
 @Recorder
 public class RocmRecorder {
 
     private static final Logger LOG = Logger.getLogger(RocmRecorder.class);
+    private static final TypeLiteral<Instance<ChatModelListener>> LISTENERS = new TypeLiteral<>() {
+    };
+    private static final TypeLiteral<Instance<ModelBuilderCustomizer<RocmChatModel.Builder>>> CUSTOMIZERS = new TypeLiteral<>() {
+    };
     private final RuntimeValue<RocmRuntimeConfig> config;
 
     public RocmRecorder(RuntimeValue<RocmRuntimeConfig> config) {
@@ -44,5 +61,33 @@ public class RocmRecorder {
             case LAZY -> LOG.debug("llama-server starts on first use (quarkus.rocm.start=lazy)");
         }
         return new RuntimeValue<>(servers);
+    }
+
+    /**
+     * A chat model of the configured model {@code modelName}, with the application's listeners and the builder
+     * customizers qualified for it.
+     */
+    public <T> Function<SyntheticCreationalContext<T>, T> chatModel(String modelName) {
+        return new Function<>() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public T apply(SyntheticCreationalContext<T> context) {
+                LlamaServerClients clients = context.getInjectedReference(LlamaServerClients.class);
+                if (clients.servers().byName(modelName).isEmpty()) {
+                    throw new ConfigurationException("A chat model '" + modelName + "' is used (an AI service or an"
+                            + " injection point names it) but no such model is configured: set "
+                            + ServerSpec.property(modelName, "model.path") + " to a GGUF file.");
+                }
+                RocmChatModel.Builder builder = RocmChatModels.builder(config.getValue(), clients, modelName);
+                List<ChatModelListener> listeners = new ArrayList<>();
+                for (ChatModelListener l : context.getInjectedReference(LISTENERS)) {
+                    listeners.add(l);
+                }
+                builder.listeners(listeners);
+                ModelBuilderCustomizer.applyCustomizers(context.getInjectedReference(CUSTOMIZERS, Any.Literal.INSTANCE),
+                        builder, modelName);
+                return (T) builder.build();
+            }
+        };
     }
 }

@@ -54,7 +54,10 @@ public final class LlamaServerClient implements AutoCloseable {
         this.server = server;
         this.startIfStopped = startIfStopped;
         this.http = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(Math.max(poolSize, 1))
-                .setKeepAlive(true).setPipelining(false).setConnectTimeout(5000).setTcpNoDelay(true)
+                .setKeepAlive(true)
+                // llama-server (cpp-httplib) closes idle connections after 5 s: close ours first, or a request
+                // sent on a connection the server is closing fails with "connection was closed"
+                .setKeepAliveTimeout(2).setPipelining(false).setConnectTimeout(5000).setTcpNoDelay(true)
                 .setName("llama-server-" + server.spec().alias()));
     }
 
@@ -80,7 +83,7 @@ public final class LlamaServerClient implements AutoCloseable {
                 return req.send();
             }).compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), b)))
                     .onSuccess(result::complete)
-                    .onFailure(e -> result.completeExceptionally(failure(e, endpoint, timeoutMs)));
+                    .onFailure(e -> failure(e, endpoint, timeoutMs).thenAccept(result::completeExceptionally));
         });
         return result;
     }
@@ -109,8 +112,8 @@ public final class LlamaServerClient implements AutoCloseable {
                 }
                 req.putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream");
                 req.send(body).onSuccess(resp -> state.receive(resp, endpoint))
-                        .onFailure(e -> state.fail(failure(e, endpoint, idleTimeoutMs)));
-            }).onFailure(e -> state.fail(failure(e, endpoint, idleTimeoutMs)));
+                        .onFailure(e -> failure(e, endpoint, idleTimeoutMs).thenAccept(state::fail));
+            }).onFailure(e -> failure(e, endpoint, idleTimeoutMs).thenAccept(state::fail));
         });
         return state;
     }
@@ -135,25 +138,33 @@ public final class LlamaServerClient implements AutoCloseable {
                 .setURI(path).putHeader("Authorization", "Bearer " + endpoint.apiKey());
     }
 
-    /** Explains a transport failure with what happened to the server meanwhile. */
-    UpstreamException failure(Throwable e, ModelServer.Endpoint endpoint, long timeoutMs) {
+    /**
+     * Explains a transport failure with what happened to the server meanwhile. A connection breaks a moment before
+     * the supervisor sees its process exit, so a broken connection waits (up to a second) to learn whether the
+     * process died, and how.
+     */
+    CompletableFuture<UpstreamException> failure(Throwable e, ModelServer.Endpoint endpoint, long timeoutMs) {
         if (e instanceof UpstreamException u) {
-            return u;
+            return CompletableFuture.completedFuture(u);
         }
         String name = server.spec().displayName();
         if (e instanceof java.util.concurrent.TimeoutException
                 || e.getClass().getName().endsWith("NoStackTraceTimeoutException")) {
-            return new UpstreamException(UpstreamException.Kind.TIMEOUT,
-                    "llama-server '" + name + "' did not answer within " + timeoutMs + " ms", e);
+            return CompletableFuture.completedFuture(new UpstreamException(UpstreamException.Kind.TIMEOUT,
+                    "llama-server '" + name + "' did not answer within " + timeoutMs + " ms", e));
         }
-        ModelServer.State state = server.state();
-        boolean sameProcess = server.pid().orElse(-1) == endpoint.pid() && state == ModelServer.State.READY;
-        String what = sameProcess ? "the connection to llama-server '" + name + "' broke (" + e.getMessage() + ")"
-                : "llama-server '" + name + "' (pid " + endpoint.pid() + ") went away during the request: "
-                        + server.reason() + (state == ModelServer.State.RESTARTING || state == ModelServer.State.STARTING
-                                ? "; it is being restarted, so a retry will be served"
-                                : " (now " + state.name().toLowerCase() + ")");
-        return new UpstreamException(UpstreamException.Kind.CONNECTION_LOST, what, e);
+        return server.exitOf(endpoint.pid()).orTimeout(1, TimeUnit.SECONDS).handle((how, notExited) -> {
+            if (notExited != null) {
+                return new UpstreamException(UpstreamException.Kind.CONNECTION_LOST,
+                        "the connection to llama-server '" + name + "' broke (" + e.getMessage() + ")", e);
+            }
+            ModelServer.State state = server.state();
+            String next = state == ModelServer.State.RESTARTING || state == ModelServer.State.STARTING
+                    || state == ModelServer.State.READY ? "; it is being restarted, so a retry will be served"
+                            : " (now " + state.name().toLowerCase() + ": " + server.reason() + ")";
+            return new UpstreamException(UpstreamException.Kind.CONNECTION_LOST, "llama-server '" + name + "' (pid "
+                    + endpoint.pid() + ") went away during the request: it " + how + next, e);
+        });
     }
 
     @Override
@@ -185,14 +196,14 @@ public final class LlamaServerClient implements AutoCloseable {
             }
             if (resp.statusCode() != 200) {
                 resp.body().onSuccess(b -> fail(httpError(resp.statusCode(), b)))
-                        .onFailure(e -> fail(failure(e, endpoint, 0)));
+                        .onFailure(e -> failure(e, endpoint, idleTimeoutMs).thenAccept(this::fail));
                 return;
             }
             listener.onStart();
             RecordParser p = RecordParser.newDelimited("\n", resp);
             parser = p;
             p.handler(this::line);
-            p.exceptionHandler(e -> fail(failure(e, endpoint, idleTimeoutMs)));
+            p.exceptionHandler(e -> failure(e, endpoint, idleTimeoutMs).thenAccept(this::fail));
             p.endHandler(v -> complete());
         }
 

@@ -172,6 +172,21 @@ public final class ModelServer {
         }
     }
 
+    /**
+     * How the process with {@code pid} ended, once it has: {@code "was killed by signal 9 (SIGKILL)"}. Completes at
+     * once for a process this server no longer runs; never completes for one that lives on.
+     */
+    public CompletableFuture<String> exitOf(long pid) {
+        LlamaServerProcess p;
+        synchronized (lock) {
+            p = process;
+        }
+        if (p == null || p.pid() != pid) {
+            return CompletableFuture.completedFuture("exited (" + reason() + ")");
+        }
+        return p.onExit().thenApply(ModelServer::describeExit);
+    }
+
     /** The last lines llama-server printed. */
     public List<String> lastOutput() {
         synchronized (lock) {

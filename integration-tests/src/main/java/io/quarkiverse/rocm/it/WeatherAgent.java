@@ -1,0 +1,17 @@
+package io.quarkiverse.rocm.it;
+
+import dev.langchain4j.service.SystemMessage;
+import dev.langchain4j.service.UserMessage;
+import io.quarkiverse.langchain4j.RegisterAiService;
+import io.smallrye.mutiny.Multi;
+
+/** An agent on the application's own llama-server: no provider property, no base URL, no key. */
+@RegisterAiService(tools = WeatherTools.class)
+public interface WeatherAgent {
+
+    @SystemMessage("You are a weather assistant. Use the forecast tool to answer.")
+    String ask(@UserMessage String question);
+
+    @SystemMessage("You are a weather assistant. Use the forecast tool to answer.")
+    Multi<String> askStreaming(@UserMessage String question);
+}

@@ -1,0 +1,214 @@
+package io.quarkiverse.rocm.runtime.langchain4j;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.langchain4j.exception.InternalServerException;
+import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.Capability;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import io.quarkiverse.rocm.runtime.client.LlamaServerClient;
+import io.quarkiverse.rocm.runtime.client.UpstreamException;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+
+/**
+ * A LangChain4j chat model on the application's own llama-server: blocking ({@link ChatModel}) and streaming
+ * ({@link StreamingChatModel}), with tools, JSON schema answers, reasoning, token usage, llama-server's timings, stop
+ * sequences and cancellation ({@code StreamingHandle.cancel()} closes the connection, so llama-server stops
+ * generating and frees the slot).
+ * <p>
+ * Inject it with {@code @Inject RocmChatModel} (named models: {@code @ModelName("name")}); it is also the {@code rocm}
+ * provider of quarkus-langchain4j, so AI services use it without further configuration.
+ */
+public class RocmChatModel implements ChatModel, StreamingChatModel {
+
+    private static final Logger LOG = Logger.getLogger(RocmChatModel.class);
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final String PATH = "/v1/chat/completions";
+
+    private final LlamaServerClient client;
+    private final String modelName;
+    private final ChatRequestParameters defaults;
+    private final List<ChatModelListener> listeners;
+    private final Duration timeout;
+    private final boolean logRequests;
+    private final boolean logResponses;
+
+    protected RocmChatModel(Builder b) {
+        if (b.client == null) {
+            throw new IllegalArgumentException("a RocmChatModel needs the LlamaServerClient of a model server");
+        }
+        this.client = b.client;
+        this.modelName = b.modelName != null ? b.modelName : b.client.server().spec().alias();
+        this.defaults = b.defaultRequestParameters != null ? b.defaultRequestParameters
+                : RocmChatRequestParameters.builder().build();
+        this.listeners = List.copyOf(b.listeners);
+        this.timeout = b.timeout;
+        this.logRequests = b.logRequests;
+        this.logResponses = b.logResponses;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The model's name in the API (its alias). */
+    public String modelName() {
+        return modelName;
+    }
+
+    /** The client of this model's llama-server. */
+    public LlamaServerClient client() {
+        return client;
+    }
+
+    @Override
+    public ChatResponse doChat(ChatRequest request) {
+        if (Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("RocmChatModel.chat() blocks until the whole answer is there and must not"
+                    + " run on a Vert.x event loop: call it from a worker thread (@Blocking, or a blocking endpoint),"
+                    + " or use the streaming chat instead");
+        }
+        Buffer body = body(request, false);
+        LlamaServerClient.Response response;
+        try {
+            response = client.send(HttpMethod.POST, PATH, body, timeout.toMillis()).get(timeout.toMillis() + 1000,
+                    TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw Errors.map(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw Errors.map(new UpstreamException(UpstreamException.Kind.TIMEOUT,
+                    "llama-server '" + modelName + "' did not answer within " + timeout, e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InternalServerException("interrupted while waiting for llama-server '" + modelName + "'", e);
+        }
+        if (logResponses) {
+            LOG.infof("llama-server response (%d): %s", response.status(), response.body());
+        }
+        if (response.status() != 200) {
+            throw Errors.map(client.httpError(response.status(), response.body()));
+        }
+        try {
+            return ChatRequests.fromJson(MAPPER.readTree(response.body().getBytes()));
+        } catch (IOException e) {
+            throw new InternalServerException("llama-server '" + modelName + "' sent an answer that is not JSON: "
+                    + response.body(), e);
+        }
+    }
+
+    @Override
+    public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
+        Buffer body;
+        try {
+            body = body(request, true);
+        } catch (RuntimeException e) {
+            handler.onError(e);
+            return;
+        }
+        StreamingResponse response = new StreamingResponse(handler, MAPPER, logResponses);
+        response.attach(client.stream(PATH, body, timeout.toMillis(), response));
+    }
+
+    private Buffer body(ChatRequest request, boolean stream) {
+        ObjectNode json = ChatRequests.toJson(request, modelName, stream, MAPPER);
+        String text = JsonSchemas.write(MAPPER, json);
+        if (logRequests) {
+            LOG.infof("llama-server request: %s", text);
+        }
+        return Buffer.buffer(text);
+    }
+
+    @Override
+    public ChatRequestParameters defaultRequestParameters() {
+        return defaults;
+    }
+
+    @Override
+    public List<ChatModelListener> listeners() {
+        return listeners;
+    }
+
+    @Override
+    public ModelProvider provider() {
+        return ModelProvider.OTHER;
+    }
+
+    /** llama-server enforces JSON schemas with a grammar: the answer always parses. */
+    @Override
+    public Set<Capability> supportedCapabilities() {
+        return Set.of(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
+    }
+
+    @Override
+    public String toString() {
+        return "RocmChatModel[" + modelName + "]";
+    }
+
+    public static class Builder {
+        private LlamaServerClient client;
+        private String modelName;
+        private ChatRequestParameters defaultRequestParameters;
+        private List<ChatModelListener> listeners = List.of();
+        private Duration timeout = Duration.ofMinutes(5);
+        private boolean logRequests;
+        private boolean logResponses;
+
+        public Builder client(LlamaServerClient client) {
+            this.client = client;
+            return this;
+        }
+
+        public Builder modelName(String modelName) {
+            this.modelName = modelName;
+            return this;
+        }
+
+        public Builder defaultRequestParameters(ChatRequestParameters parameters) {
+            this.defaultRequestParameters = parameters;
+            return this;
+        }
+
+        public Builder listeners(List<ChatModelListener> listeners) {
+            this.listeners = listeners;
+            return this;
+        }
+
+        /** Blocking calls: the whole answer; streaming: the longest silence. Waiting for a starting server counts. */
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        public Builder logRequests(boolean logRequests) {
+            this.logRequests = logRequests;
+            return this;
+        }
+
+        public Builder logResponses(boolean logResponses) {
+            this.logResponses = logResponses;
+            return this;
+        }
+
+        public RocmChatModel build() {
+            return new RocmChatModel(this);
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package io.quarkiverse.rocm.runtime.langchain4j;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.CompleteToolCall;
+import dev.langchain4j.model.chat.response.PartialResponse;
+import dev.langchain4j.model.chat.response.PartialResponseContext;
+import dev.langchain4j.model.chat.response.PartialThinking;
+import dev.langchain4j.model.chat.response.PartialThinkingContext;
+import dev.langchain4j.model.chat.response.PartialToolCall;
+import dev.langchain4j.model.chat.response.PartialToolCallContext;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.chat.response.StreamingHandle;
+import io.quarkiverse.rocm.runtime.client.LlamaServerClient;
+import io.quarkiverse.rocm.runtime.client.SseListener;
+import io.quarkiverse.rocm.runtime.client.UpstreamException;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * One streamed chat answer: parses each {@code chat.completion.chunk}, calls the handler for text, reasoning and tool
+ * call pieces as they come (a tool call is complete when the next index starts or the answer ends), and finishes with
+ * exactly one {@code onCompleteResponse} or {@code onError}. A handler that throws is logged and does not end the
+ * stream.
+ */
+final class StreamingResponse implements SseListener, StreamingHandle {
+
+    private static final Logger LOG = Logger.getLogger(StreamingResponse.class);
+
+    private final StreamingChatResponseHandler handler;
+    private final ObjectMapper mapper;
+    private final boolean logResponses;
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private volatile LlamaServerClient.Stream stream;
+    private volatile boolean cancelled;
+
+    private final StringBuilder text = new StringBuilder();
+    private final StringBuilder thinking = new StringBuilder();
+    private final List<ToolExecutionRequest> toolCalls = new ArrayList<>();
+    private int toolIndex = -1;
+    private String toolId;
+    private String toolName;
+    private final StringBuilder toolArguments = new StringBuilder();
+    private String finishReason;
+    private JsonNode usage;
+    private JsonNode last;
+
+    StreamingResponse(StreamingChatResponseHandler handler, ObjectMapper mapper, boolean logResponses) {
+        this.handler = handler;
+        this.mapper = mapper;
+        this.logResponses = logResponses;
+    }
+
+    void attach(LlamaServerClient.Stream stream) {
+        this.stream = stream;
+        if (cancelled) {
+            stream.cancel();
+        }
+    }
+
+    // ------------------------------------------------------------------ StreamingHandle
+
+    @Override
+    public void cancel() {
+        cancelled = true;
+        LlamaServerClient.Stream s = stream;
+        if (s != null) {
+            s.cancel();
+        }
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
+    // ------------------------------------------------------------------ SseListener
+
+    @Override
+    public void onData(Buffer data) {
+        if (cancelled || finished.get()) {
+            return;
+        }
+        JsonNode chunk;
+        try {
+            chunk = mapper.readTree(data.getBytes());
+        } catch (IOException e) {
+            error(new UpstreamException(UpstreamException.Kind.HTTP, 502,
+                    "llama-server sent a malformed stream chunk: " + abbreviate(data.toString()),
+                    null, e));
+            return;
+        }
+        if (logResponses) {
+            LOG.infof("llama-server chunk: %s", data);
+        }
+        JsonNode error = chunk.get("error");
+        if (error != null) {
+            error(new UpstreamException(UpstreamException.Kind.HTTP, error.path("code").asInt(500),
+                    "llama-server failed during the answer: " + error.path("message").asText(),
+                    error.path("message").asText(), null));
+            return;
+        }
+        last = chunk;
+        if (chunk.hasNonNull("usage")) {
+            usage = chunk.get("usage");
+        }
+        JsonNode choice = chunk.path("choices").path(0);
+        if (choice.isMissingNode()) {
+            return;
+        }
+        JsonNode delta = choice.path("delta");
+        String content = ChatRequests.textOrNull(delta.get("content"));
+        if (content != null && !content.isEmpty()) {
+            text.append(content);
+            call(() -> handler.onPartialResponse(new PartialResponse(content), new PartialResponseContext(this)));
+        }
+        String reasoning = ChatRequests.textOrNull(delta.get("reasoning_content"));
+        if (reasoning != null && !reasoning.isEmpty()) {
+            thinking.append(reasoning);
+            call(() -> handler.onPartialThinking(new PartialThinking(reasoning), new PartialThinkingContext(this)));
+        }
+        for (JsonNode call : delta.path("tool_calls")) {
+            toolCallPiece(call);
+        }
+        String reason = ChatRequests.textOrNull(choice.get("finish_reason"));
+        if (reason != null) {
+            finishReason = reason;
+        }
+    }
+
+    private void toolCallPiece(JsonNode call) {
+        int index = call.path("index").asInt(toolIndex < 0 ? 0 : toolIndex);
+        if (index != toolIndex) {
+            completeToolCall();
+            toolIndex = index;
+            toolId = null;
+            toolName = null;
+            toolArguments.setLength(0);
+        }
+        if (call.hasNonNull("id")) {
+            toolId = call.get("id").asText();
+        }
+        JsonNode fn = call.path("function");
+        if (fn.hasNonNull("name")) {
+            toolName = fn.get("name").asText();
+        }
+        String args = ChatRequests.textOrNull(fn.get("arguments"));
+        if (args != null) {
+            toolArguments.append(args);
+        }
+        PartialToolCall piece = PartialToolCall.builder().index(index).id(toolId).name(toolName)
+                .partialArguments(args == null ? "" : args).build();
+        call(() -> handler.onPartialToolCall(piece, new PartialToolCallContext(this)));
+    }
+
+    private void completeToolCall() {
+        if (toolIndex < 0) {
+            return;
+        }
+        ToolExecutionRequest request = ToolExecutionRequest.builder().id(toolId).name(toolName)
+                .arguments(toolArguments.length() == 0 ? "{}" : toolArguments.toString()).build();
+        toolCalls.add(request);
+        int index = toolIndex;
+        call(() -> handler.onCompleteToolCall(new CompleteToolCall(index, request)));
+        toolIndex = -1;
+    }
+
+    @Override
+    public void onComplete() {
+        if (cancelled || finished.get()) {
+            return;
+        }
+        completeToolCall();
+        AiMessage.Builder ai = AiMessage.builder()
+                .text(text.length() == 0 && !toolCalls.isEmpty() ? null : text.toString())
+                .thinking(thinking.length() == 0 ? null : thinking.toString());
+        if (!toolCalls.isEmpty()) {
+            ai.toolExecutionRequests(toolCalls);
+        }
+        JsonNode meta = last != null ? last : mapper.createObjectNode();
+        ChatResponse response = ChatResponse.builder().aiMessage(ai.build())
+                .metadata(ChatRequests.metadata(meta, finishReason, ChatRequests.usage(usage))).build();
+        if (finished.compareAndSet(false, true)) {
+            call(() -> handler.onCompleteResponse(response));
+        }
+    }
+
+    @Override
+    public void onError(UpstreamException error) {
+        error(error);
+    }
+
+    private void error(Throwable error) {
+        if (!cancelled && finished.compareAndSet(false, true)) {
+            LlamaServerClient.Stream s = stream;
+            if (s != null) {
+                s.cancel(); // stop generating what nobody will read
+            }
+            call(() -> handler.onError(Errors.map(error)));
+        }
+    }
+
+    /** Runs a handler callback; its exception is the handler's bug and must not end the stream. */
+    private void call(Runnable callback) {
+        try {
+            callback.run();
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "A StreamingChatResponseHandler threw; the stream goes on");
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+}
