@@ -16,6 +16,27 @@ public interface RocmBuildTimeConfig {
     /** SmallRye Health checks. */
     Health health();
 
+    /** The OpenAI-compatible API. */
+    OpenAi openai();
+
+    /** The OpenAI-compatible API. */
+    interface OpenAi {
+
+        /**
+         * Serve the OpenAI-compatible API ({@code chat/completions}, {@code completions}, {@code models},
+         * {@code embeddings}) on the application's HTTP server. Needs {@code quarkus-rest}.
+         */
+        @WithDefault("false")
+        boolean enabled();
+
+        /**
+         * Where the API is served: {@code /v1} gives {@code /v1/chat/completions}, the address OpenAI clients expect
+         * with the base URL {@code http://host:port/v1}.
+         */
+        @WithDefault("/v1")
+        String path();
+    }
+
     /** SmallRye Health checks. */
     interface Health {
 

@@ -28,9 +28,11 @@ public final class LlamaServerClient implements AutoCloseable {
     private final ModelServer server;
     private final HttpClient http;
     private final boolean startIfStopped;
+    private final Gate gate;
+    private volatile ExchangeObserver observer = ExchangeObserver.NOOP;
 
-    /** The answer to a whole (not streamed) request. */
-    public record Response(int status, Buffer body) {
+    /** The answer to a whole (not streamed) request, and its observation (to report the usage to). */
+    public record Response(int status, Buffer body, ExchangeObserver.Exchange exchange) {
     }
 
     /** A streamed answer in progress. */
@@ -44,15 +46,20 @@ public final class LlamaServerClient implements AutoCloseable {
         void pause();
 
         void resume();
+
+        /** The observation of this exchange, to report the usage to. */
+        ExchangeObserver.Exchange exchange();
     }
 
     /**
      * @param poolSize connections kept to the server: at least its parallel slots
      * @param startIfStopped start a stopped server on first use ({@code quarkus.rocm.start=lazy})
+     * @param gate the bound on requests in flight and queued
      */
-    public LlamaServerClient(Vertx vertx, ModelServer server, int poolSize, boolean startIfStopped) {
+    public LlamaServerClient(Vertx vertx, ModelServer server, int poolSize, boolean startIfStopped, Gate gate) {
         this.server = server;
         this.startIfStopped = startIfStopped;
+        this.gate = gate;
         this.http = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(Math.max(poolSize, 1))
                 .setKeepAlive(true)
                 // llama-server (cpp-httplib) closes idle connections after 5 s: close ours first, or a request
@@ -65,25 +72,76 @@ public final class LlamaServerClient implements AutoCloseable {
         return server;
     }
 
+    public Gate gate() {
+        return gate;
+    }
+
+    public void observer(ExchangeObserver observer) {
+        this.observer = observer == null ? ExchangeObserver.NOOP : observer;
+    }
+
+    /**
+     * A place in the gate (completed at once, or once one frees up), failed with kind {@code BUSY} when the queue is
+     * full.
+     */
+    private CompletableFuture<Gate.Permit> admit(boolean gated) {
+        if (!gated) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Gate.Permit> permit = gate.acquire();
+        if (permit == null) {
+            return CompletableFuture.failedFuture(new UpstreamException(UpstreamException.Kind.BUSY,
+                    "model '" + server.spec().alias() + "' is busy: " + gate.inFlight() + " requests at llama-server and "
+                            + gate.queued() + " waiting (" + server.spec().property("max-queue") + "=" + gate.maxQueue()
+                            + "); retry shortly",
+                    null));
+        }
+        return permit;
+    }
+
     /** Sends a request and collects the whole answer. The timeout includes waiting for a starting server. */
     public CompletableFuture<Response> send(HttpMethod method, String path, Buffer body, long timeoutMs) {
+        return send(method, path, body, timeoutMs, method == HttpMethod.POST);
+    }
+
+    /**
+     * Sends a request and collects the whole answer; {@code gated} requests take a place in the model's gate first
+     * (probes and metrics do not).
+     */
+    public CompletableFuture<Response> send(HttpMethod method, String path, Buffer body, long timeoutMs, boolean gated) {
         CompletableFuture<Response> result = new CompletableFuture<>();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        ready(timeoutMs).whenComplete((endpoint, err) -> {
-            if (err != null) {
-                result.completeExceptionally(err);
+        ExchangeObserver.Exchange exchange = gated ? observer.start(server.spec().alias(), path)
+                : ExchangeObserver.Exchange.NOOP;
+        admit(gated).whenComplete((permit, busy) -> {
+            if (busy != null) {
+                exchange.end(429);
+                result.completeExceptionally(busy);
                 return;
             }
-            long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-            http.request(options(method, path, endpoint).setTimeout(left)).compose(req -> {
-                if (body != null) {
-                    req.putHeader("Content-Type", "application/json");
-                    return req.send(body);
+            exchange.admitted();
+            result.whenComplete((r, e) -> {
+                if (permit != null) {
+                    permit.release();
                 }
-                return req.send();
-            }).compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), b)))
-                    .onSuccess(result::complete)
-                    .onFailure(e -> failure(e, endpoint, timeoutMs).thenAccept(result::completeExceptionally));
+                exchange.end(r != null ? r.status() : e instanceof UpstreamException u ? u.statusOrZero() : 0);
+            });
+            ready(timeoutMs).whenComplete((endpoint, err) -> {
+                if (err != null) {
+                    result.completeExceptionally(err);
+                    return;
+                }
+                long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+                http.request(options(method, path, endpoint).setTimeout(left)).compose(req -> {
+                    if (body != null) {
+                        req.putHeader("Content-Type", "application/json");
+                        return req.send(body);
+                    }
+                    return req.send();
+                }).compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), b, exchange)))
+                        .onSuccess(result::complete)
+                        .onFailure(e -> failure(e, endpoint, timeoutMs).thenAccept(result::completeExceptionally));
+            });
         });
         return result;
     }
@@ -94,26 +152,44 @@ public final class LlamaServerClient implements AutoCloseable {
      * @param idleTimeoutMs the longest wait for the server to be ready, then between two pieces of the answer
      */
     public Stream stream(String path, Buffer body, long idleTimeoutMs, SseListener listener) {
-        StreamState state = new StreamState(listener, idleTimeoutMs);
-        ready(idleTimeoutMs).whenComplete((endpoint, err) -> {
-            if (err != null) {
-                state.fail(err instanceof UpstreamException u ? u
-                        : new UpstreamException(UpstreamException.Kind.UNAVAILABLE, err.getMessage(), err));
+        ExchangeObserver.Exchange exchange = observer.start(server.spec().alias(), path);
+        StreamState state = new StreamState(listener, idleTimeoutMs, exchange);
+        CompletableFuture<Gate.Permit> admission = admit(true);
+        state.admission = admission;
+        admission.whenComplete((permit, busy) -> {
+            if (busy != null) {
+                state.fail(busy instanceof UpstreamException u ? u
+                        : new UpstreamException(UpstreamException.Kind.BUSY, busy.getMessage(), busy));
                 return;
             }
+            state.permit = permit;
             if (state.cancelled.get()) {
+                state.finish(499);
                 return;
             }
-            http.request(options(HttpMethod.POST, path, endpoint).setIdleTimeout(idleTimeoutMs)).onSuccess(req -> {
-                state.request = req;
-                if (state.cancelled.get()) {
-                    req.reset();
+            exchange.admitted();
+            ready(idleTimeoutMs).whenComplete((endpoint, err) -> {
+                if (err != null) {
+                    state.fail(err instanceof UpstreamException u ? u
+                            : new UpstreamException(UpstreamException.Kind.UNAVAILABLE, err.getMessage(), err));
                     return;
                 }
-                req.putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream");
-                req.send(body).onSuccess(resp -> state.receive(resp, endpoint))
-                        .onFailure(e -> failure(e, endpoint, idleTimeoutMs).thenAccept(state::fail));
-            }).onFailure(e -> failure(e, endpoint, idleTimeoutMs).thenAccept(state::fail));
+                if (state.cancelled.get()) {
+                    state.finish(499);
+                    return;
+                }
+                http.request(options(HttpMethod.POST, path, endpoint).setIdleTimeout(idleTimeoutMs)).onSuccess(req -> {
+                    state.request = req;
+                    if (state.cancelled.get()) {
+                        req.reset();
+                        state.finish(499);
+                        return;
+                    }
+                    req.putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream");
+                    req.send(body).onSuccess(resp -> state.receive(resp, endpoint))
+                            .onFailure(e -> failure(e, endpoint, idleTimeoutMs).thenAccept(state::fail));
+                }).onFailure(e -> failure(e, endpoint, idleTimeoutMs).thenAccept(state::fail));
+            });
         });
         return state;
     }
@@ -182,10 +258,32 @@ public final class LlamaServerClient implements AutoCloseable {
         volatile RecordParser parser;
 
         final long idleTimeoutMs;
+        final ExchangeObserver.Exchange exchange;
+        final AtomicBoolean finished = new AtomicBoolean();
+        volatile CompletableFuture<Gate.Permit> admission;
+        volatile Gate.Permit permit;
+        boolean first = true;
 
-        StreamState(SseListener listener, long idleTimeoutMs) {
+        StreamState(SseListener listener, long idleTimeoutMs, ExchangeObserver.Exchange exchange) {
             this.listener = listener;
             this.idleTimeoutMs = idleTimeoutMs;
+            this.exchange = exchange;
+        }
+
+        /** Releases the place and ends the observation, once. */
+        void finish(int status) {
+            if (finished.compareAndSet(false, true)) {
+                Gate.Permit p = permit;
+                if (p != null) {
+                    p.release();
+                }
+                exchange.end(status);
+            }
+        }
+
+        @Override
+        public ExchangeObserver.Exchange exchange() {
+            return exchange;
         }
 
         void receive(HttpClientResponse resp, ModelServer.Endpoint endpoint) {
@@ -230,17 +328,25 @@ public final class LlamaServerClient implements AutoCloseable {
                 complete();
                 return;
             }
+            if (first) {
+                first = false;
+                exchange.firstToken();
+            } else {
+                exchange.token();
+            }
             listener.onData(data);
         }
 
         void complete() {
             if (!cancelled.get() && ended.compareAndSet(false, true)) {
+                finish(200);
                 listener.onComplete();
             }
         }
 
         void fail(UpstreamException e) {
             if (!cancelled.get() && ended.compareAndSet(false, true)) {
+                finish(e.statusOrZero());
                 listener.onError(e);
             }
         }
@@ -248,9 +354,16 @@ public final class LlamaServerClient implements AutoCloseable {
         @Override
         public void cancel() {
             if (cancelled.compareAndSet(false, true) && !ended.get()) {
+                CompletableFuture<Gate.Permit> a = admission;
+                if (a != null && !a.isDone()) {
+                    a.cancel(false); // leave the queue
+                    finish(499);
+                    return;
+                }
                 HttpClientRequest r = request;
                 if (r != null) {
                     r.reset();
+                    finish(499);
                 }
             }
         }

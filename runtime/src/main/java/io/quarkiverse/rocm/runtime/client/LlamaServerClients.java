@@ -4,9 +4,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import io.quarkiverse.rocm.runtime.config.ModelConfig;
+import io.quarkiverse.rocm.runtime.config.RocmRuntimeConfig;
+import io.quarkiverse.rocm.runtime.server.ModelServer;
 import io.quarkiverse.rocm.runtime.server.ModelServers;
 import io.vertx.core.Vertx;
 
@@ -14,7 +18,7 @@ import io.vertx.core.Vertx;
 @Singleton
 public class LlamaServerClients {
 
-    /** Connections per server: requests beyond llama-server's slots wait inside llama-server, not in the JVM. */
+    /** Connections per server; the gate, not the pool, bounds the requests. */
     static final int POOL_SIZE = 64;
 
     @Inject
@@ -23,12 +27,26 @@ public class LlamaServerClients {
     @Inject
     ModelServers servers;
 
+    @Inject
+    RocmRuntimeConfig config;
+
+    @Inject
+    Instance<ExchangeObserver> observers;
+
     private final Map<String, LlamaServerClient> clients = new ConcurrentHashMap<>();
 
     /** The client of the model with this configuration name. */
     public LlamaServerClient client(String modelName) {
-        return clients.computeIfAbsent(modelName,
-                n -> new LlamaServerClient(vertx, servers.require(n), POOL_SIZE, servers.lazy()));
+        return clients.computeIfAbsent(modelName, n -> {
+            ModelServer server = servers.require(n);
+            ModelConfig m = config.models().get(n);
+            Gate gate = new Gate(m.maxInFlight().orElse(server.spec().parallel()), m.maxQueue());
+            LlamaServerClient client = new LlamaServerClient(vertx, server, POOL_SIZE, servers.lazy(), gate);
+            if (observers.isResolvable()) {
+                client.observer(observers.get());
+            }
+            return client;
+        });
     }
 
     public ModelServers servers() {

@@ -14,7 +14,9 @@ public class UpstreamException extends RuntimeException {
         /** No answer (or, streaming, no new data) within the timeout. */
         TIMEOUT,
         /** llama-server answered with an error status. */
-        HTTP
+        HTTP,
+        /** The model's queue is full: retry later. */
+        BUSY
     }
 
     private final Kind kind;
@@ -39,6 +41,17 @@ public class UpstreamException extends RuntimeException {
     /** The HTTP status llama-server answered with (kind {@link Kind#HTTP}), else 0. */
     public int status() {
         return status;
+    }
+
+    /** The HTTP status this failure maps to: the upstream one, 429 busy, 503 unavailable, 504 timeout, 0 broken. */
+    public int statusOrZero() {
+        return switch (kind) {
+            case HTTP -> status;
+            case BUSY -> 429;
+            case UNAVAILABLE -> 503;
+            case TIMEOUT -> 504;
+            case CONNECTION_LOST -> 0;
+        };
     }
 
     /** llama-server's {@code error.message}, when it sent one. */

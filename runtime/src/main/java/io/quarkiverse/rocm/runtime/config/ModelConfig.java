@@ -70,6 +70,20 @@ public interface ModelConfig {
     int port();
 
     /**
+     * The most requests (chat model and OpenAI API together) sent to this llama-server at once. Default: its
+     * {@code parallel} slots, so that requests wait in this application's bounded queue (where they are counted and
+     * can be refused) rather than inside llama-server.
+     */
+    OptionalInt maxInFlight();
+
+    /**
+     * The most requests waiting for a place; beyond it a request is refused at once (HTTP 429 with
+     * {@code Retry-After} in the OpenAI API, {@code RateLimitException} in the chat model) instead of piling up.
+     */
+    @WithDefault("100")
+    int maxQueue();
+
+    /**
      * More llama-server arguments, added after the ones this extension builds (for example
      * {@code --cache-type-k=q8_0,--mlock}).
      */

@@ -75,6 +75,12 @@ public interface RocmRuntimeConfig {
     CanaryConfig canary();
 
     /**
+     * The OpenAI-compatible API.
+     */
+    @ConfigDocSection
+    OpenAiConfig openai();
+
+    /**
      * GPU selection and the memory preflight.
      */
     @ConfigDocSection

@@ -196,6 +196,15 @@ final class ChatRequests {
                 .metadata(metadata(json, textOrNull(choice.get("finish_reason")), usage(json.get("usage")))).build();
     }
 
+    /** Tells the metrics what the answer used. */
+    static void reportUsage(ChatResponse response, io.quarkiverse.rocm.runtime.client.ExchangeObserver.Exchange exchange) {
+        TokenUsage u = response.tokenUsage();
+        if (u != null && response.metadata() instanceof RocmChatResponseMetadata m) {
+            exchange.usage(u.inputTokenCount(), u.outputTokenCount(),
+                    m.timings() == null ? 0 : m.timings().predictedTokensPerSecond());
+        }
+    }
+
     static RocmChatResponseMetadata metadata(JsonNode json, String finishReason, TokenUsage usage) {
         return RocmChatResponseMetadata.builder().id(textOrNull(json.get("id"))).modelName(textOrNull(json.get("model")))
                 .finishReason(finishReason(finishReason)).tokenUsage(usage).timings(timings(json.get("timings")))

@@ -28,6 +28,7 @@ final class Errors {
         }
         return switch (u.kind()) {
             case UNAVAILABLE, CONNECTION_LOST -> new InternalServerException(u.getMessage(), u);
+            case BUSY -> new RateLimitException(u.getMessage(), u);
             case TIMEOUT -> new TimeoutException(u.getMessage(), u);
             case HTTP -> switch (u.status()) {
                 case 400, 422 -> new InvalidRequestException(u.getMessage(), u); // context exceeded, bad schema...

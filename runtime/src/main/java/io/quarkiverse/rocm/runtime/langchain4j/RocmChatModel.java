@@ -107,7 +107,9 @@ public class RocmChatModel implements ChatModel, StreamingChatModel {
             throw Errors.map(client.httpError(response.status(), response.body()));
         }
         try {
-            return ChatRequests.fromJson(MAPPER.readTree(response.body().getBytes()));
+            ChatResponse chat = ChatRequests.fromJson(MAPPER.readTree(response.body().getBytes()));
+            ChatRequests.reportUsage(chat, response.exchange());
+            return chat;
         } catch (IOException e) {
             throw new InternalServerException("llama-server '" + modelName + "' sent an answer that is not JSON: "
                     + response.body(), e);

@@ -191,6 +191,10 @@ final class StreamingResponse implements SseListener, StreamingHandle {
         ChatResponse response = ChatResponse.builder().aiMessage(ai.build())
                 .metadata(ChatRequests.metadata(meta, finishReason, ChatRequests.usage(usage))).build();
         if (finished.compareAndSet(false, true)) {
+            LlamaServerClient.Stream s = stream;
+            if (s != null) {
+                ChatRequests.reportUsage(response, s.exchange());
+            }
             call(() -> handler.onCompleteResponse(response));
         }
     }

@@ -93,7 +93,8 @@ class ModelServerTest {
     void aKilledServerFailsTheRequestInFlightClearlyAndIsRestarted() throws Exception {
         ModelServer server = server(tinySpec());
         ModelServer.Endpoint first = await(server.start());
-        LlamaServerClient client = new LlamaServerClient(vertx, server, 2, false);
+        LlamaServerClient client = new LlamaServerClient(vertx, server, 2, false,
+                new io.quarkiverse.rocm.runtime.client.Gate(4, 16));
         CountDownLatch firstToken = new CountDownLatch(1);
         CompletableFuture<UpstreamException> failure = new CompletableFuture<>();
         AtomicInteger events = new AtomicInteger();

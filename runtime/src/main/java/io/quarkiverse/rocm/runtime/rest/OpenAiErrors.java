@@ -1,0 +1,61 @@
+package io.quarkiverse.rocm.runtime.rest;
+
+import java.util.List;
+import java.util.Map;
+
+import io.quarkiverse.rocm.runtime.client.UpstreamException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+/** Errors in OpenAI's shape: {@code {"error":{"message","type","param","code"}}} with the matching status. */
+final class OpenAiErrors {
+
+    private OpenAiErrors() {
+    }
+
+    /** An error answer: status, headers and body. */
+    record Error(int status, Map<String, List<String>> headers, Buffer body) {
+    }
+
+    static Error of(int status, String type, String code, String param, String message) {
+        JsonObject error = new JsonObject().put("message", message).put("type", type).put("param", param)
+                .put("code", code);
+        Map<String, List<String>> headers = status == 429 || status == 503
+                ? Map.of("Content-Type", List.of("application/json"), "Retry-After", List.of("1"))
+                : Map.of("Content-Type", List.of("application/json"));
+        return new Error(status, headers, new JsonObject().put("error", error).toBuffer());
+    }
+
+    static Error badRequest(String message, String param) {
+        return of(400, "invalid_request_error", null, param, message);
+    }
+
+    static Error unauthorized() {
+        return of(401, "invalid_request_error", "invalid_api_key", null,
+                "Incorrect API key provided. Send it as 'Authorization: Bearer <key>' (quarkus.rocm.openai.api-keys).");
+    }
+
+    static Error modelNotFound(String model, List<String> known) {
+        return of(404, "invalid_request_error", "model_not_found", "model", "The model '" + model
+                + "' does not exist. Available models: " + String.join(", ", known) + ".");
+    }
+
+    static Error tooLarge(long size, long limit) {
+        return of(413, "invalid_request_error", "request_too_large", null, "The request body is " + size
+                + " bytes; the limit is " + limit + " (quarkus.rocm.openai.max-body-size).");
+    }
+
+    /** A failure on the way to llama-server, as the status a client should see. */
+    static Error upstream(UpstreamException e) {
+        return switch (e.kind()) {
+            case BUSY -> of(429, "rate_limit_error", "model_busy", null, e.getMessage());
+            case UNAVAILABLE -> of(503, "server_error", "model_unavailable", null, e.getMessage());
+            case TIMEOUT -> of(504, "server_error", "timeout", null, e.getMessage());
+            case CONNECTION_LOST -> of(502, "server_error", "model_crashed", null, e.getMessage());
+            case HTTP -> of(e.status() >= 400 ? e.status() : 502,
+                    e.status() == 401 ? "authentication_error"
+                            : e.status() < 500 ? "invalid_request_error" : "server_error",
+                    null, null, e.upstreamMessage() != null ? e.upstreamMessage() : e.getMessage());
+        };
+    }
+}
