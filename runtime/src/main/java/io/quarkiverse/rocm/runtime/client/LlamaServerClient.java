@@ -256,6 +256,7 @@ public final class LlamaServerClient implements AutoCloseable {
         volatile HttpClientRequest request;
         volatile HttpClientResponse response;
         volatile RecordParser parser;
+        volatile io.vertx.core.Context context;
 
         final long idleTimeoutMs;
         final ExchangeObserver.Exchange exchange;
@@ -297,6 +298,7 @@ public final class LlamaServerClient implements AutoCloseable {
                         .onFailure(e -> failure(e, endpoint, idleTimeoutMs).thenAccept(this::fail));
                 return;
             }
+            context = io.vertx.core.Vertx.currentContext();
             listener.onStart();
             RecordParser p = RecordParser.newDelimited("\n", resp);
             parser = p;
@@ -373,19 +375,28 @@ public final class LlamaServerClient implements AutoCloseable {
             return cancelled.get();
         }
 
+        // pause and resume always run on the connection's own event loop, in the order they were asked for: a resume
+        // asked by the reader just before a pause on that loop still comes after it, so a stream never stays paused
         @Override
         public void pause() {
-            RecordParser p = parser;
-            if (p != null) {
-                p.pause();
-            }
+            onContext(RecordParser::pause);
         }
 
         @Override
         public void resume() {
+            onContext(RecordParser::resume);
+        }
+
+        private void onContext(java.util.function.Consumer<RecordParser> action) {
             RecordParser p = parser;
-            if (p != null) {
-                p.resume();
+            io.vertx.core.Context c = context;
+            if (p == null || c == null) {
+                return;
+            }
+            if (io.vertx.core.Vertx.currentContext() == c) {
+                action.accept(p);
+            } else {
+                c.runOnContext(v -> action.accept(p));
             }
         }
     }
@@ -407,7 +418,7 @@ public final class LlamaServerClient implements AutoCloseable {
         }
         return new UpstreamException(UpstreamException.Kind.HTTP, status,
                 "llama-server '" + server.spec().displayName() + "' answered " + status + ": " + message, message,
-                null);
+                null).withBody(body);
     }
 
     private static boolean startsWith(Buffer b, byte[] prefix) {

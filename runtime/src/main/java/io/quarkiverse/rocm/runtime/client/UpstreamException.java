@@ -22,6 +22,7 @@ public class UpstreamException extends RuntimeException {
     private final Kind kind;
     private final int status;
     private final String upstreamMessage;
+    private io.vertx.core.buffer.Buffer body;
 
     public UpstreamException(Kind kind, int status, String message, String upstreamMessage, Throwable cause) {
         super(message, cause);
@@ -52,6 +53,16 @@ public class UpstreamException extends RuntimeException {
             case TIMEOUT -> 504;
             case CONNECTION_LOST -> 0;
         };
+    }
+
+    /** llama-server's whole error answer, when it sent one. */
+    public io.vertx.core.buffer.Buffer body() {
+        return body;
+    }
+
+    UpstreamException withBody(io.vertx.core.buffer.Buffer body) {
+        this.body = body;
+        return this;
     }
 
     /** llama-server's {@code error.message}, when it sent one. */

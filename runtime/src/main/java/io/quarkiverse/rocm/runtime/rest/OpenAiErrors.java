@@ -13,7 +13,7 @@ final class OpenAiErrors {
     private OpenAiErrors() {
     }
 
-    /** An error answer: status, headers and body. */
+    /** An answer (an error, mostly): status, headers and body. */
     record Error(int status, Map<String, List<String>> headers, Buffer body) {
     }
 
@@ -43,6 +43,27 @@ final class OpenAiErrors {
     static Error tooLarge(long size, long limit) {
         return of(413, "invalid_request_error", "request_too_large", null, "The request body is " + size
                 + " bytes; the limit is " + limit + " (quarkus.rocm.openai.max-body-size).");
+    }
+
+    /**
+     * llama-server's own error answer in OpenAI's shape: its message kept, its numeric code replaced by OpenAI's
+     * string codes where one matches ({@code context_length_exceeded}).
+     */
+    static Error fromUpstream(int status, Buffer body) {
+        String message = body.toString();
+        String upstreamType = null;
+        try {
+            JsonObject error = new JsonObject(body).getJsonObject("error");
+            if (error != null) {
+                message = error.getString("message", message);
+                upstreamType = error.getString("type");
+            }
+        } catch (RuntimeException notJson) {
+            // keep llama-server's text as the message
+        }
+        String code = "exceed_context_size_error".equals(upstreamType) ? "context_length_exceeded" : null;
+        String type = status == 401 ? "authentication_error" : status < 500 ? "invalid_request_error" : "server_error";
+        return of(status, type, code, null, message);
     }
 
     /** A failure on the way to llama-server, as the status a client should see. */

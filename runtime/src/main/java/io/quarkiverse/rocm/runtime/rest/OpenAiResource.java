@@ -155,15 +155,12 @@ public class OpenAiResource {
         long timeout = api.timeout().toMillis();
         boolean stream = request.path("stream").asBoolean(false);
         if (!stream) {
-            Uni<LlamaServerClient.Response> answer = Uni.createFrom().completionStage(
-                    () -> client.send(HttpMethod.POST, path, Buffer.buffer(write(request)), timeout));
-            return RestMulti.fromUniResponse(answer.onFailure(UpstreamException.class).recoverWithItem(
-                    e -> errorResponse(OpenAiErrors.upstream((UpstreamException) e))),
-                    r -> {
-                        reportUsage(r);
-                        return Multi.createFrom().item(r.body());
-                    }, r -> r.status() == 200 ? JSON : Map.of("Content-Type", List.of("application/json")),
-                    LlamaServerClient.Response::status);
+            Uni<OpenAiErrors.Error> answer = Uni.createFrom()
+                    .completionStage(() -> client.send(HttpMethod.POST, path, Buffer.buffer(write(request)), timeout))
+                    .map(OpenAiResource::answer)
+                    .onFailure(UpstreamException.class).recoverWithItem(e -> OpenAiErrors.upstream((UpstreamException) e));
+            return RestMulti.fromUniResponse(answer, a -> Multi.createFrom().item(a.body()), OpenAiErrors.Error::headers,
+                    OpenAiErrors.Error::status);
         }
         boolean clientWantsUsage = request.path("stream_options").path("include_usage").asBoolean(false);
         // always ask for usage: the metrics count tokens; the relay drops the chunk if the client did not ask
@@ -177,15 +174,16 @@ public class OpenAiResource {
                 StreamRelay.Head::headers, StreamRelay.Head::status);
     }
 
-    private static LlamaServerClient.Response errorResponse(OpenAiErrors.Error e) {
-        return new LlamaServerClient.Response(e.status(), e.body(),
-                io.quarkiverse.rocm.runtime.client.ExchangeObserver.Exchange.NOOP);
+    /** A whole answer of llama-server as the client gets it: passed through when fine, in OpenAI's shape if not. */
+    private static OpenAiErrors.Error answer(LlamaServerClient.Response r) {
+        if (r.status() != 200) {
+            return OpenAiErrors.fromUpstream(r.status(), r.body());
+        }
+        reportUsage(r);
+        return new OpenAiErrors.Error(200, JSON, r.body());
     }
 
     private static void reportUsage(LlamaServerClient.Response r) {
-        if (r.status() != 200) {
-            return;
-        }
         try {
             JsonNode json = MAPPER.readTree(r.body().getBytes());
             JsonNode usage = json.path("usage");

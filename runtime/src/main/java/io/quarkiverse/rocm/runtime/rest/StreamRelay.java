@@ -119,7 +119,9 @@ final class StreamRelay implements SseListener {
     @Override
     public void onError(UpstreamException error) {
         if (!head.isDone()) {
-            OpenAiErrors.Error e = OpenAiErrors.upstream(error);
+            OpenAiErrors.Error e = error.kind() == UpstreamException.Kind.HTTP && error.body() != null
+                    ? OpenAiErrors.fromUpstream(error.status(), error.body())
+                    : OpenAiErrors.upstream(error);
             head.complete(new Head(e.status(), e.headers(), Multi.createFrom().item(e.body())));
             return;
         }
@@ -149,7 +151,11 @@ final class StreamRelay implements SseListener {
         } else if (em.requested() <= 0) {
             LlamaServerClient.Stream s = stream;
             if (s != null) {
-                s.pause(); // resumed by the client's next request for items
+                // on the upstream connection's loop; the client's next request for items resumes it after this
+                s.pause();
+                if (em.requested() > 0) {
+                    s.resume();
+                }
             }
         }
     }

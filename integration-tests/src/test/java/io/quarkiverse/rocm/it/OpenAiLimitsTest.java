@@ -1,0 +1,160 @@
+package io.quarkiverse.rocm.it;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkiverse.rocm.runtime.client.LlamaServerClients;
+import io.quarkiverse.rocm.testing.TinyModel;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.vertx.core.json.JsonObject;
+
+/** The API's protections: the key, the body limit, the bounded queue, and a client that goes away. */
+@QuarkusTest
+@TestProfile(LimitsProfile.class)
+class OpenAiLimitsTest {
+
+    static final String AUTH = "Bearer " + LimitsProfile.KEY;
+    static final String HELLO = "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]";
+
+    @TestHTTPResource("/v1")
+    URL v1;
+
+    @Inject
+    LlamaServerClients clients;
+
+    @Test
+    void theKeyIsRequired() {
+        given().contentType(ContentType.JSON).body(HELLO + "}").post("/v1/chat/completions").then().statusCode(401)
+                .body("error.code", equalTo("invalid_api_key"));
+        given().header("Authorization", "Bearer sk-test-0123456780").contentType(ContentType.JSON).body(HELLO + "}")
+                .post("/v1/chat/completions").then().statusCode(401);
+        given().get("/v1/models").then().statusCode(401);
+        given().header("Authorization", AUTH).contentType(ContentType.JSON).body(HELLO + "}")
+                .post("/v1/chat/completions").then().statusCode(200)
+                .body("choices[0].message.content", equalTo(TinyModel.DEFAULT_REPLY));
+        given().header("Authorization", "Bearer another-key").get("/v1/models").then().statusCode(200);
+    }
+
+    @Test
+    void aTooLargeBodyIs413() {
+        String big = "{\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(70_000) + "\"}]}";
+        given().header("Authorization", AUTH).contentType(ContentType.JSON).body(big).post("/v1/chat/completions")
+                .then().statusCode(413).body("error.code", equalTo("request_too_large"))
+                .body("error.message", org.hamcrest.Matchers.containsString("quarkus.rocm.openai.max-body-size"));
+    }
+
+    @Test
+    void theUpstreamServerIsOnlyReachableThroughTheApi() {
+        var endpoint = clients.client("<default>").server().endpoint();
+        assertThat(endpoint.host()).isEqualTo("127.0.0.1");
+        given().baseUri("http://127.0.0.1").port(endpoint.port()).contentType(ContentType.JSON).body(HELLO + "}")
+                .post("/v1/chat/completions").then().statusCode(401);
+    }
+
+    static String longStream(int tokens) {
+        return HELLO + ",\"stream\":true,\"ignore_eos\":true,\"max_tokens\":" + tokens
+                + ",\"stream_options\":{\"include_usage\":true}}";
+    }
+
+    @Test
+    void anOverfullQueueGets429AndNothingAcceptedIsLost() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<Sse.Answer>> answers = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                answers.add(pool.submit(() -> Sse.read(Sse.post(v1 + "/chat/completions", longStream(3000))
+                        .header("Authorization", AUTH).build())));
+            }
+            int accepted = 0, refused = 0;
+            for (Future<Sse.Answer> f : answers) {
+                Sse.Answer a = f.get();
+                if (a.status() == 429) {
+                    refused++;
+                    assertThat(new JsonObject(String.join("", a.data())).getJsonObject("error").getString("code"))
+                            .isEqualTo("model_busy");
+                } else {
+                    accepted++;
+                    assertThat(a.status()).isEqualTo(200);
+                    assertThat(a.data()).last().isEqualTo("[DONE]");
+                    JsonObject usage = a.chunks().get(a.chunks().size() - 1).getJsonObject("usage");
+                    assertThat(usage.getInteger("completion_tokens")).as("every token of an accepted request")
+                            .isEqualTo(3000);
+                }
+            }
+            // one at llama-server and two waiting are accepted; the others are refused at once
+            assertThat(accepted).isEqualTo(3);
+            assertThat(refused).isEqualTo(3);
+        } finally {
+            pool.shutdownNow();
+        }
+        var r = Sse.HTTP.send(Sse.post(v1 + "/chat/completions", HELLO + "}").header("Authorization", AUTH).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("the queue drained").isEqualTo(200);
+    }
+
+    @Test
+    void aRetryAfterComesWith429() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<?>> holders = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                holders.add(pool.submit(() -> {
+                    started.countDown();
+                    return Sse.read(Sse.post(v1 + "/chat/completions", longStream(6000)).header("Authorization", AUTH)
+                            .build());
+                }));
+            }
+            started.await();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (clients.client("<default>").gate().queued() < 2) {
+                assertThat(System.nanoTime()).isLessThan(deadline);
+                Thread.sleep(5);
+            }
+            given().header("Authorization", AUTH).contentType(ContentType.JSON).body(HELLO + "}")
+                    .post("/v1/chat/completions").then().statusCode(429).header("Retry-After", "1")
+                    .body("error.type", equalTo("rate_limit_error"));
+            for (Future<?> h : holders) {
+                h.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aClientThatDisconnectsMidStreamFreesTheSlot() throws Exception {
+        HttpResponse<InputStream> r = Sse.HTTP.send(Sse.post(v1 + "/chat/completions", longStream(100_000))
+                .header("Authorization", AUTH).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(r.statusCode()).isEqualTo(200);
+        BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
+        assertThat(in.readLine()).startsWith("data: ");
+        assertThat(Slots.anyProcessing(clients.client("<default>"))).as("generating").isTrue();
+        in.close(); // the client goes away
+        Slots.awaitIdle(clients.client("<default>"), Duration.ofSeconds(10));
+        given().header("Authorization", AUTH).contentType(ContentType.JSON).body(HELLO + "}")
+                .post("/v1/chat/completions").then().statusCode(200);
+    }
+}
