@@ -84,7 +84,7 @@ class OpenAiLimitsTest {
         try {
             List<Future<Sse.Answer>> answers = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                answers.add(pool.submit(() -> Sse.read(Sse.post(v1 + "/chat/completions", longStream(3000))
+                answers.add(pool.submit(() -> Sse.read(Sse.post(v1 + "/chat/completions", longStream(1500))
                         .header("Authorization", AUTH).build())));
             }
             int accepted = 0, refused = 0;
@@ -100,7 +100,7 @@ class OpenAiLimitsTest {
                     assertThat(a.data()).last().isEqualTo("[DONE]");
                     JsonObject usage = a.chunks().get(a.chunks().size() - 1).getJsonObject("usage");
                     assertThat(usage.getInteger("completion_tokens")).as("every token of an accepted request")
-                            .isEqualTo(3000);
+                            .isEqualTo(1500);
                 }
             }
             // one at llama-server and two waiting are accepted; the others are refused at once
@@ -123,7 +123,7 @@ class OpenAiLimitsTest {
             for (int i = 0; i < 3; i++) {
                 holders.add(pool.submit(() -> {
                     started.countDown();
-                    return Sse.read(Sse.post(v1 + "/chat/completions", longStream(6000)).header("Authorization", AUTH)
+                    return Sse.read(Sse.post(v1 + "/chat/completions", longStream(2000)).header("Authorization", AUTH)
                             .build());
                 }));
             }
