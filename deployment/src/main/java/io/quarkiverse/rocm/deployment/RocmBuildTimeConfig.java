@@ -19,6 +19,20 @@ public interface RocmBuildTimeConfig {
     /** The OpenAI-compatible API. */
     OpenAi openai();
 
+    /** Micrometer metrics. */
+    Metrics metrics();
+
+    /** Micrometer metrics. */
+    interface Metrics {
+
+        /**
+         * Publish the model servers' and requests' metrics (and llama-server's own, bridged) when
+         * {@code quarkus-micrometer} is present.
+         */
+        @WithDefault("true")
+        boolean enabled();
+    }
+
     /** The OpenAI-compatible API. */
     interface OpenAi {
 

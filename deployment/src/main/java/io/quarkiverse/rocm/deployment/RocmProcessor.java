@@ -1,12 +1,16 @@
 package io.quarkiverse.rocm.deployment;
 
+import java.util.Optional;
+
 import jakarta.inject.Singleton;
 
 import io.quarkiverse.rocm.runtime.RocmRecorder;
 import io.quarkiverse.rocm.runtime.health.RocmLivenessCheck;
 import io.quarkiverse.rocm.runtime.health.RocmReadinessCheck;
 import io.quarkiverse.rocm.runtime.health.RocmStartupCheck;
+import io.quarkiverse.rocm.runtime.metrics.RocmMetrics;
 import io.quarkiverse.rocm.runtime.server.ModelServers;
+import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.SyntheticBeanBuildItem;
 import io.quarkus.deployment.Capabilities;
 import io.quarkus.deployment.Capability;
@@ -18,8 +22,10 @@ import io.quarkus.deployment.builditem.FeatureBuildItem;
 import io.quarkus.deployment.builditem.LaunchModeBuildItem;
 import io.quarkus.deployment.builditem.ServiceStartBuildItem;
 import io.quarkus.deployment.builditem.ShutdownContextBuildItem;
+import io.quarkus.deployment.metrics.MetricsCapabilityBuildItem;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.RuntimeValue;
+import io.quarkus.runtime.metrics.MetricsFactory;
 import io.quarkus.smallrye.health.deployment.spi.HealthBuildItem;
 
 class RocmProcessor {
@@ -38,6 +44,15 @@ class RocmProcessor {
             health.produce(new HealthBuildItem(RocmLivenessCheck.class.getName(), enabled));
             health.produce(new HealthBuildItem(RocmReadinessCheck.class.getName(), enabled));
             health.produce(new HealthBuildItem(RocmStartupCheck.class.getName(), enabled));
+        }
+    }
+
+    @BuildStep
+    void metrics(Optional<MetricsCapabilityBuildItem> metrics, RocmBuildTimeConfig config,
+            BuildProducer<AdditionalBeanBuildItem> beans) {
+        if (config.metrics().enabled() && metrics.isPresent()
+                && metrics.get().metricsSupported(MetricsFactory.MICROMETER)) {
+            beans.produce(AdditionalBeanBuildItem.unremovableOf(RocmMetrics.class));
         }
     }
 

@@ -75,6 +75,12 @@ public interface RocmRuntimeConfig {
     CanaryConfig canary();
 
     /**
+     * Metrics.
+     */
+    @ConfigDocSection
+    MetricsConfig metrics();
+
+    /**
      * The OpenAI-compatible API.
      */
     @ConfigDocSection

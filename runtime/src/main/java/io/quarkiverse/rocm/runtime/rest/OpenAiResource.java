@@ -59,6 +59,9 @@ public class OpenAiResource {
     @Inject
     RocmRuntimeConfig config;
 
+    @Inject
+    jakarta.enterprise.inject.Instance<io.quarkiverse.rocm.runtime.client.ExchangeObserver> observers;
+
     @POST
     @Path("chat/completions")
     @Consumes(MediaType.WILDCARD)
@@ -107,47 +110,51 @@ public class OpenAiResource {
         OpenAiConfig api = config.openai();
         OpenAiErrors.Error denied = authorize(authorization);
         if (denied != null) {
-            return error(denied);
+            return refuse(path, "none", denied);
         }
         long limit = api.maxBodySize().asLongValue();
         if (body == null || body.length == 0) {
-            return error(OpenAiErrors.badRequest("The request has no body: send a JSON object.", null));
+            return refuse(path, "none", OpenAiErrors.badRequest("The request has no body: send a JSON object.", null));
         }
         if (body.length > limit) {
-            return error(OpenAiErrors.tooLarge(body.length, limit));
+            return refuse(path, "none", OpenAiErrors.tooLarge(body.length, limit));
         }
         ObjectNode request;
         try {
             JsonNode parsed = MAPPER.readTree(body);
             if (!(parsed instanceof ObjectNode o)) {
-                return error(OpenAiErrors.badRequest("The request body must be a JSON object.", null));
+                return refuse(path, "none", OpenAiErrors.badRequest("The request body must be a JSON object.", null));
             }
             request = o;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return error(OpenAiErrors.badRequest("We could not parse the JSON body of your request: "
+            return refuse(path, "none", OpenAiErrors.badRequest("We could not parse the JSON body of your request: "
                     + e.getOriginalMessage(), null));
         } catch (IOException e) {
-            return error(OpenAiErrors.badRequest("We could not read the body of your request: " + e.getMessage(), null));
+            return refuse(path, "none",
+                    OpenAiErrors.badRequest("We could not read the body of your request: " + e.getMessage(), null));
         }
         OpenAiErrors.Error invalid = OpenAiRequests.validate(kind, request);
         if (invalid != null) {
-            return error(invalid);
+            return refuse(path, "none", invalid);
         }
         JsonNode requested = request.get("model");
         Optional<ModelServer> server = requested == null || requested.isNull() || requested.asText().isEmpty()
                 ? servers.defaultServer()
                 : servers.byAlias(requested.asText());
         if (server.isEmpty()) {
-            return error(OpenAiErrors.modelNotFound(requested == null ? "(none)" : requested.asText(), aliases()));
+            return refuse(path, "none",
+                    OpenAiErrors.modelNotFound(requested == null ? "(none)" : requested.asText(), aliases()));
         }
         ModelServer target = server.get();
         if (kind == OpenAiRequests.Kind.EMBEDDINGS && !target.spec().embeddings()) {
-            return error(OpenAiErrors.badRequest("Model '" + target.spec().alias() + "' does not serve embeddings: set "
+            return refuse(path, target.spec().alias(), OpenAiErrors.badRequest("Model '" + target.spec().alias()
+                    + "' does not serve embeddings: set "
                     + target.spec().property("embeddings") + "=true (an embedding model gets a server of its own).",
                     "model"));
         }
         if (kind != OpenAiRequests.Kind.EMBEDDINGS && target.spec().embeddings()) {
-            return error(OpenAiErrors.badRequest("Model '" + target.spec().alias() + "' only serves embeddings.",
+            return refuse(path, target.spec().alias(), OpenAiErrors.badRequest("Model '" + target.spec().alias()
+                    + "' only serves embeddings.",
                     "model"));
         }
         request.put("model", target.spec().alias());
@@ -240,6 +247,14 @@ public class OpenAiResource {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A request refused before it reached llama-server: counted too (model "none" when none was chosen yet). */
+    private RestMulti<Buffer> refuse(String endpoint, String model, OpenAiErrors.Error e) {
+        if (observers.isResolvable()) {
+            observers.get().start(model, endpoint).end(e.status());
+        }
+        return error(e);
     }
 
     private static RestMulti<Buffer> error(OpenAiErrors.Error e) {

@@ -1,0 +1,247 @@
+package io.quarkiverse.rocm.runtime.metrics;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.quarkiverse.rocm.runtime.client.ExchangeObserver;
+import io.quarkiverse.rocm.runtime.client.LlamaServerClient;
+import io.quarkiverse.rocm.runtime.client.LlamaServerClients;
+import io.quarkiverse.rocm.runtime.config.RocmRuntimeConfig;
+import io.quarkiverse.rocm.runtime.gpu.GpuDevice;
+import io.quarkiverse.rocm.runtime.server.ModelServer;
+import io.quarkiverse.rocm.runtime.server.ModelServers;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+
+/**
+ * Micrometer metrics of the model servers and of every request to them (chat model and OpenAI API alike): requests by
+ * model, endpoint and status; time to first token and inter-token latency as histograms (llama-server has none);
+ * tokens; generation speed; requests in flight and queued; restarts and up/down; VRAM; and llama-server's own
+ * {@code llamacpp:*} metrics bridged into the same registry.
+ */
+@Singleton
+public class RocmMetrics implements ExchangeObserver {
+
+    private static final Logger LOG = Logger.getLogger(RocmMetrics.class);
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    ModelServers servers;
+
+    @Inject
+    LlamaServerClients clients;
+
+    @Inject
+    RocmRuntimeConfig config;
+
+    @Inject
+    Vertx vertx;
+
+    private final Map<String, ModelMeters> meters = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Double>> bridged = new ConcurrentHashMap<>();
+    private long timer = -1;
+
+    void start(@Observes StartupEvent event) {
+        for (ModelServer s : servers.all()) {
+            String model = s.spec().alias();
+            LlamaServerClient client = clients.client(s.name()); // observed by this bean: LlamaServerClients
+            Tags tags = Tags.of("model", model);
+            Gauge.builder("rocm.server.up", s, x -> x.state() == ModelServer.State.READY ? 1 : 0).tags(tags)
+                    .description("1 when the model's llama-server is ready").register(registry);
+            FunctionCounter.builder("rocm.server.restarts", s, ModelServer::restarts).tags(tags)
+                    .description("Restarts of the model's llama-server after it exited unexpectedly").register(registry);
+            Gauge.builder("rocm.requests.in.flight", client.gate(), g -> g.inFlight()).tags(tags)
+                    .description("Requests at llama-server").register(registry);
+            Gauge.builder("rocm.requests.queued", client.gate(), g -> g.queued()).tags(tags)
+                    .description("Requests waiting for a place at llama-server").register(registry);
+            for (GpuDevice gpu : s.gpus()) {
+                Tags g = tags.and("device", gpu.card(), "gfx", gpu.gfxTarget());
+                Gauge.builder("rocm.gpu.vram.used", gpu, d -> d.vram().used()).tags(g).baseUnit("bytes")
+                        .register(registry);
+                Gauge.builder("rocm.gpu.vram.total", gpu, d -> d.vram().total()).tags(g).baseUnit("bytes")
+                        .register(registry);
+            }
+        }
+        long every = Math.max(config.metrics().llamaServerInterval().toMillis(), 100);
+        pollLlamaServers();
+        timer = vertx.setPeriodic(every, id -> pollLlamaServers());
+    }
+
+    @PreDestroy
+    void stop() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    // ------------------------------------------------------------------ llama-server's own /metrics
+
+    private void pollLlamaServers() {
+        for (ModelServer s : servers.all()) {
+            if (s.state() != ModelServer.State.READY) {
+                continue;
+            }
+            clients.client(s.name()).send(HttpMethod.GET, "/metrics", null, 5000, false).whenComplete((r, e) -> {
+                if (e != null || r.status() != 200) {
+                    LOG.debugf("Cannot read /metrics of '%s': %s", s.spec().alias(), e != null ? e.getMessage()
+                            : "status " + r.status());
+                    return;
+                }
+                bridge(s.spec().alias(), r.body().toString());
+            });
+        }
+    }
+
+    /** Registers each {@code llamacpp:*} sample once, then updates the value it reads. */
+    void bridge(String model, String prometheusText) {
+        Map<String, Double> values = bridged.computeIfAbsent(model, m -> new ConcurrentHashMap<>());
+        for (Map.Entry<String, Double> sample : PrometheusText.parse(prometheusText).entrySet()) {
+            String name = sample.getKey(); // llamacpp:prompt_tokens_total
+            if (!name.startsWith("llamacpp:")) {
+                continue;
+            }
+            if (values.put(name, sample.getValue()) == null) {
+                String base = "llamacpp." + name.substring("llamacpp:".length());
+                if (base.endsWith("_total")) {
+                    FunctionCounter.builder(base.substring(0, base.length() - "_total".length()), values,
+                            v -> v.getOrDefault(name, 0.0)).tag("model", model)
+                            .description("llama-server " + name).register(registry);
+                } else {
+                    Gauge.builder(base, values, v -> v.getOrDefault(name, Double.NaN)).tag("model", model)
+                            .description("llama-server " + name).register(registry);
+                }
+                if (name.equals("llamacpp:requests_processing")) {
+                    Gauge.builder("rocm.slots.busy", values, v -> v.getOrDefault(name, Double.NaN)).tag("model", model)
+                            .description("Slots of llama-server generating now").register(registry);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ per request
+
+    private ModelMeters meters(String model) {
+        return meters.computeIfAbsent(model, m -> new ModelMeters(registry, m));
+    }
+
+    @Override
+    public Exchange start(String model, String endpoint) {
+        if (servers.byAlias(model).isEmpty()) {
+            // refused before a model was chosen: counted, but no per-model histograms for it
+            return new Exchange() {
+                @Override
+                public void end(int status) {
+                    Counter.builder("rocm.requests").tags("model", model, "endpoint", endpoint, "status",
+                            Integer.toString(status)).register(registry).increment();
+                }
+            };
+        }
+        return new Observed(meters(model), model, endpoint);
+    }
+
+    /** The meters of one model, resolved once: the token path does no lookups. */
+    static final class ModelMeters {
+        final Timer queueWait, interToken;
+        final Counter promptTokens, completionTokens;
+        final DistributionSummary tokensPerSecond;
+        final Map<String, Timer> firstToken = new ConcurrentHashMap<>();
+        final MeterRegistry registry;
+        final String model;
+
+        ModelMeters(MeterRegistry registry, String model) {
+            this.registry = registry;
+            this.model = model;
+            queueWait = Timer.builder("rocm.request.queue.wait").tag("model", model)
+                    .description("Time requests waited for a place at llama-server").publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofNanos(100_000)).register(registry);
+            interToken = Timer.builder("rocm.inter.token.latency").tag("model", model)
+                    .description("Time between two streamed tokens").publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(10))
+                    .register(registry);
+            promptTokens = Counter.builder("rocm.tokens").tags("model", model, "type", "prompt")
+                    .description("Tokens processed").register(registry);
+            completionTokens = Counter.builder("rocm.tokens").tags("model", model, "type", "completion")
+                    .description("Tokens processed").register(registry);
+            tokensPerSecond = DistributionSummary.builder("rocm.tokens.per.second").tag("model", model)
+                    .description("Generation speed of each answer, as llama-server measured it").register(registry);
+        }
+
+        Timer firstToken(String endpoint) {
+            return firstToken.computeIfAbsent(endpoint, e -> Timer.builder("rocm.time.to.first.token")
+                    .tags("model", model, "endpoint", e).description("Time from the request to its first token")
+                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
+                    .register(registry));
+        }
+    }
+
+    /** One request's observation. */
+    final class Observed implements Exchange {
+        final ModelMeters m;
+        final String model, endpoint;
+        final long start = System.nanoTime();
+        long last;
+
+        Observed(ModelMeters m, String model, String endpoint) {
+            this.m = m;
+            this.model = model;
+            this.endpoint = endpoint;
+        }
+
+        @Override
+        public void admitted() {
+            m.queueWait.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void firstToken() {
+            last = System.nanoTime();
+            m.firstToken(endpoint).record(last - start, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void token() {
+            long now = System.nanoTime();
+            m.interToken.record(now - last, TimeUnit.NANOSECONDS);
+            last = now;
+        }
+
+        @Override
+        public void usage(int promptTokens, int completionTokens, double tokensPerSecond) {
+            m.promptTokens.increment(promptTokens);
+            m.completionTokens.increment(completionTokens);
+            if (tokensPerSecond > 0) {
+                m.tokensPerSecond.record(tokensPerSecond);
+            }
+        }
+
+        @Override
+        public void end(int status) {
+            String s = status == 0 ? "broken" : Integer.toString(status);
+            Tags tags = Tags.of("model", model, "endpoint", endpoint, "status", s);
+            Counter.builder("rocm.requests").tags(tags)
+                    .description("Requests, by model, endpoint and status (499: cancelled by the caller)")
+                    .register(registry).increment();
+            Timer.builder("rocm.request.duration").tags(tags).description("Time from the request to its end")
+                    .register(registry).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+}
