@@ -185,7 +185,10 @@ public final class LlamaServerClient implements AutoCloseable {
                         state.finish(499);
                         return;
                     }
-                    req.putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream");
+                    // llama-server closes the connection after a streamed answer although it says keep-alive: a
+                    // pooled connection would be reused in the moment before its close arrives, and fail
+                    req.putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream")
+                            .putHeader("Connection", "close");
                     req.send(body).onSuccess(resp -> state.receive(resp, endpoint))
                             .onFailure(e -> failure(e, endpoint, idleTimeoutMs).thenAccept(state::fail));
                 }).onFailure(e -> failure(e, endpoint, idleTimeoutMs).thenAccept(state::fail));
