@@ -138,7 +138,15 @@ public final class LlamaServerClient implements AutoCloseable {
                         return req.send(body);
                     }
                     return req.send();
-                }).compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), b, exchange)))
+                }).compose(resp -> resp.body().map(b -> {
+                    if (b.length() == 0 && resp.statusCode() == 200 && method == HttpMethod.POST) {
+                        throw new UpstreamException(UpstreamException.Kind.CONNECTION_LOST,
+                                "llama-server '" + server.spec().displayName() + "' answered " + path + " with 200 and an"
+                                        + " empty body (headers " + resp.headers().entries() + ")",
+                                null);
+                    }
+                    return new Response(resp.statusCode(), b, exchange);
+                }))
                         .onSuccess(result::complete)
                         .onFailure(e -> failure(e, endpoint, timeoutMs).thenAccept(result::completeExceptionally));
             });
