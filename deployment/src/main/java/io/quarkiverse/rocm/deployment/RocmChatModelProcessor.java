@@ -19,7 +19,9 @@ import io.quarkiverse.langchain4j.ModelName;
 import io.quarkiverse.langchain4j.deployment.DotNames;
 import io.quarkiverse.langchain4j.deployment.LangChain4jDotNames;
 import io.quarkiverse.langchain4j.deployment.items.ChatModelProviderCandidateBuildItem;
+import io.quarkiverse.langchain4j.deployment.items.EmbeddingModelProviderCandidateBuildItem;
 import io.quarkiverse.langchain4j.deployment.items.SelectedChatModelProviderBuildItem;
+import io.quarkiverse.langchain4j.deployment.items.SelectedEmbeddingModelCandidateBuildItem;
 import io.quarkiverse.langchain4j.runtime.NamedConfigUtil;
 import io.quarkiverse.rocm.runtime.RocmRecorder;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClients;
@@ -56,6 +58,38 @@ class RocmChatModelProcessor {
     @BuildStep
     ChatModelProviderCandidateBuildItem providerCandidate() {
         return new ChatModelProviderCandidateBuildItem(PROVIDER);
+    }
+
+    @BuildStep
+    EmbeddingModelProviderCandidateBuildItem embeddingProviderCandidate() {
+        return new EmbeddingModelProviderCandidateBuildItem(PROVIDER);
+    }
+
+    @BuildStep
+    @Record(ExecutionTime.RUNTIME_INIT)
+    void embeddingBeans(RocmRecorder recorder, List<SelectedEmbeddingModelCandidateBuildItem> selected,
+            BuildProducer<SyntheticBeanBuildItem> beans) {
+        Set<String> named = namedModels();
+        for (SelectedEmbeddingModelCandidateBuildItem s : selected) {
+            if (!PROVIDER.equals(s.getProvider())) {
+                continue;
+            }
+            String name = s.getConfigName();
+            if (!NamedConfigUtil.isDefault(name) && !named.contains(name)) {
+                throw new ConfigurationException("quarkus.langchain4j." + name + ".embedding-model.provider selects the"
+                        + " 'rocm' provider, but no model '" + name + "' is configured: set quarkus.rocm." + name
+                        + ".model.path to a GGUF file and quarkus.rocm." + name + ".embeddings=true.");
+            }
+            SyntheticBeanBuildItem.ExtendedBeanConfigurator c = SyntheticBeanBuildItem
+                    .configure(LangChain4jDotNames.EMBEDDING_MODEL).setRuntimeInit().defaultBean()
+                    .scope(ApplicationScoped.class)
+                    .addInjectionPoint(ClassType.create(DotName.createSimple(LlamaServerClients.class)))
+                    .createWith(recorder.embeddingModel(name));
+            if (!NamedConfigUtil.isDefault(name)) {
+                c.addQualifier(AnnotationInstance.builder(ModelName.class).add("value", name).build());
+            }
+            beans.produce(c.done());
+        }
     }
 
     /** Model names configured as {@code quarkus.rocm."name".model.*}, as far as the build can see them. */

@@ -63,6 +63,25 @@ public class RocmRecorder {
         return new RuntimeValue<>(servers);
     }
 
+    /** An embedding model on the configured model {@code modelName} (which must have {@code embeddings=true}). */
+    public Function<SyntheticCreationalContext<dev.langchain4j.model.embedding.EmbeddingModel>, dev.langchain4j.model.embedding.EmbeddingModel> embeddingModel(
+            String modelName) {
+        return new Function<>() {
+            @Override
+            public dev.langchain4j.model.embedding.EmbeddingModel apply(
+                    SyntheticCreationalContext<dev.langchain4j.model.embedding.EmbeddingModel> context) {
+                LlamaServerClients clients = context.getInjectedReference(LlamaServerClients.class);
+                if (clients.servers().byName(modelName).isEmpty()) {
+                    throw new ConfigurationException("An embedding model '" + modelName + "' is used but no such model"
+                            + " is configured: set " + ServerSpec.property(modelName, "model.path") + " and "
+                            + ServerSpec.property(modelName, "embeddings") + "=true.");
+                }
+                return new io.quarkiverse.rocm.runtime.langchain4j.RocmEmbeddingModel(clients.client(modelName),
+                        config.getValue().models().get(modelName).chatModel().timeout());
+            }
+        };
+    }
+
     /**
      * A chat model of the configured model {@code modelName}, with the application's listeners and the builder
      * customizers qualified for it.

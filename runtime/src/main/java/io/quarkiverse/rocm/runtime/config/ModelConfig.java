@@ -63,6 +63,12 @@ public interface ModelConfig {
     boolean embeddings();
 
     /**
+     * How an embedding server pools token vectors into one ({@code --pooling}): {@code none}, {@code mean},
+     * {@code cls}, {@code last} or {@code rank}. Default: the model's.
+     */
+    Optional<String> pooling();
+
+    /**
      * The loopback port llama-server listens on. Default {@code 0}: a free port chosen by the kernel, so two
      * applications never collide.
      */

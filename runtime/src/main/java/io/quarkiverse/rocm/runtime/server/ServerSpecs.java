@@ -155,6 +155,7 @@ public final class ServerSpecs {
         if (m.embeddings()) {
             args.add("--embeddings");
         }
+        m.pooling().ifPresent(p -> args.addAll(List.of("--pooling", p)));
         m.args().ifPresent(args::addAll);
 
         Map<String, String> processEnv = new LinkedHashMap<>(selection.environment());

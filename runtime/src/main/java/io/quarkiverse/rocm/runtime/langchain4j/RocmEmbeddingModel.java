@@ -1,0 +1,107 @@
+package io.quarkiverse.rocm.runtime.langchain4j;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.exception.InternalServerException;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.output.Response;
+import dev.langchain4j.model.output.TokenUsage;
+import io.quarkiverse.rocm.runtime.client.LlamaServerClient;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+
+/**
+ * A LangChain4j embedding model on a llama-server started with {@code quarkus.rocm."name".embeddings=true}: one
+ * {@code /v1/embeddings} request per batch.
+ */
+public class RocmEmbeddingModel implements EmbeddingModel {
+
+    private final LlamaServerClient client;
+    private final Duration timeout;
+    private volatile int dimension = -1;
+
+    public RocmEmbeddingModel(LlamaServerClient client, Duration timeout) {
+        if (!client.server().spec().embeddings()) {
+            throw new IllegalArgumentException("model '" + client.server().spec().alias() + "' does not serve"
+                    + " embeddings: set " + client.server().spec().property("embeddings") + "=true");
+        }
+        this.client = client;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
+        if (Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("RocmEmbeddingModel.embedAll() blocks and must not run on a Vert.x event"
+                    + " loop: call it from a worker thread");
+        }
+        ObjectNode body = RocmChatModel.MAPPER.createObjectNode().put("model", modelName());
+        ArrayNode input = body.putArray("input");
+        segments.forEach(s -> input.add(s.text()));
+        LlamaServerClient.Response r;
+        try {
+            r = client.send(HttpMethod.POST, "/v1/embeddings", Buffer.buffer(JsonSchemas.write(RocmChatModel.MAPPER,
+                    body)), timeout.toMillis()).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw Errors.map(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw Errors.map(new io.quarkiverse.rocm.runtime.client.UpstreamException(
+                    io.quarkiverse.rocm.runtime.client.UpstreamException.Kind.TIMEOUT,
+                    "no embeddings from '" + modelName() + "' within " + timeout, e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InternalServerException("interrupted while waiting for embeddings", e);
+        }
+        if (r.status() != 200) {
+            throw Errors.map(client.httpError(r.status(), r.body()));
+        }
+        try {
+            JsonNode json = RocmChatModel.MAPPER.readTree(r.body().getBytes());
+            List<Embedding> out = new ArrayList<>();
+            for (JsonNode item : json.path("data")) {
+                JsonNode vector = item.path("embedding");
+                float[] v = new float[vector.size()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) vector.get(i).asDouble();
+                }
+                out.add(new Embedding(v));
+            }
+            if (out.size() != segments.size()) {
+                throw new InternalServerException("llama-server returned " + out.size() + " embeddings for "
+                        + segments.size() + " texts");
+            }
+            if (!out.isEmpty()) {
+                dimension = out.get(0).dimension();
+            }
+            JsonNode usage = json.path("usage");
+            return Response.from(out, new TokenUsage(usage.path("prompt_tokens").asInt(), 0));
+        } catch (IOException e) {
+            throw new InternalServerException("llama-server sent embeddings that are not JSON: " + r.body(), e);
+        }
+    }
+
+    @Override
+    public int dimension() {
+        if (dimension < 0) {
+            dimension = embed("dimension").content().dimension();
+        }
+        return dimension;
+    }
+
+    @Override
+    public String modelName() {
+        return client.server().spec().alias();
+    }
+}
