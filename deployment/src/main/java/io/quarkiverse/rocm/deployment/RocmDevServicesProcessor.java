@@ -45,9 +45,7 @@ class RocmDevServicesProcessor {
         if (!anyModelConfigured(config)) {
             Path model = target.getOutputDirectory().resolve("quarkus-rocm").resolve("tiny-llama.gguf");
             try {
-                if (!Files.isRegularFile(model) || Files.size(model) != TinyModel.defaults().toByteArray().length) {
-                    TinyModel.defaults().writeTo(model);
-                }
+                TinyModel.defaults().ensure(model);
             } catch (IOException e) {
                 throw new IllegalStateException("Cannot write the built-in tiny test model to " + model, e);
             }

@@ -2,7 +2,6 @@ package io.quarkiverse.rocm.deployment;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.quarkiverse.rocm.testing.TinyModel;
@@ -18,14 +17,10 @@ final class TestModels {
     }
 
     static synchronized Path write(String fileName, TinyModel model) {
-        Path file = Path.of("target", "test-models", fileName).toAbsolutePath();
         try {
-            if (!Files.exists(file)) {
-                model.writeTo(file);
-            }
+            return model.ensure(Path.of("target", "test-models", fileName).toAbsolutePath());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return file;
     }
 }

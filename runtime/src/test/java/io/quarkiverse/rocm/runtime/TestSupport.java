@@ -2,7 +2,6 @@ package io.quarkiverse.rocm.runtime;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -54,15 +53,11 @@ public final class TestSupport {
     }
 
     public static synchronized Path model(String fileName, TinyModel model) {
-        Path file = Path.of("target", "test-models", fileName).toAbsolutePath();
         try {
-            if (!Files.exists(file)) {
-                model.writeTo(file);
-            }
+            return model.ensure(Path.of("target", "test-models", fileName).toAbsolutePath());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return file;
     }
 
     /** Sends a signal to a process with kill(1). */

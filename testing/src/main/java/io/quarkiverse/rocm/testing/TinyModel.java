@@ -167,6 +167,19 @@ public final class TinyModel {
         return path;
     }
 
+    /**
+     * Writes the model to {@code path} unless that file already holds exactly these bytes (a cheap way to share one
+     * generated model between tests and runs).
+     */
+    public Path ensure(Path path) throws IOException {
+        byte[] bytes = toByteArray();
+        if (Files.isRegularFile(path) && Files.size(path) == bytes.length
+                && java.util.Arrays.equals(Files.readAllBytes(path), bytes)) {
+            return path;
+        }
+        return writeTo(path);
+    }
+
     /** The whole GGUF file. */
     public byte[] toByteArray() {
         return writer().toByteArray();

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,13 +38,11 @@ public final class LlamaServerProcess {
     private final Logger serverLog;
     private final CompletableFuture<Integer> port = new CompletableFuture<>();
     private final ArrayDeque<String> lastLines = new ArrayDeque<>(KEPT_LINES);
-    private final Consumer<String> lineListener;
     private volatile long lastOutputNanos = System.nanoTime();
 
-    private LlamaServerProcess(String name, Process process, Consumer<String> lineListener) {
+    private LlamaServerProcess(String name, Process process) {
         this.name = name;
         this.process = process;
-        this.lineListener = lineListener;
         this.serverLog = Logger.getLogger(LOG_CATEGORY + "." + name);
         Thread pump = new Thread(this::pump, "llama-server-" + name + "-output");
         pump.setDaemon(true);
@@ -59,11 +56,10 @@ public final class LlamaServerProcess {
      * @param name the model's name, used for the log category {@code llama-server.<name>} and thread names
      * @param command the binary and its arguments
      * @param environment added to this JVM's environment
-     * @param lineListener sees every output line (on the output thread; must not block)
      */
-    public static LlamaServerProcess start(String name, List<String> command, Map<String, String> environment,
-            Consumer<String> lineListener) throws IOException {
-        return new LlamaServerProcess(name, Spawner.start(command, environment), lineListener);
+    public static LlamaServerProcess start(String name, List<String> command, Map<String, String> environment)
+            throws IOException {
+        return new LlamaServerProcess(name, Spawner.start(command, environment));
     }
 
     public long pid() {
@@ -152,11 +148,6 @@ public final class LlamaServerProcess {
                     if (m.find()) {
                         port.complete(Integer.parseInt(m.group(2)));
                     }
-                }
-                try {
-                    lineListener.accept(line);
-                } catch (RuntimeException e) {
-                    LOG.warnf(e, "a listener of the output of llama-server '%s' failed", name);
                 }
             }
         } catch (IOException e) {

@@ -282,8 +282,7 @@ public final class ModelServer {
                 Map<String, String> env = new HashMap<>(spec.environment());
                 env.put(Orphans.OWNER_VARIABLE, Orphans.ownerTag());
                 LOG.debugf("Starting %s", command);
-                p = LlamaServerProcess.start(spec.displayName(), command, env, line -> {
-                });
+                p = LlamaServerProcess.start(spec.displayName(), command, env);
                 process = p;
             } catch (IOException | RuntimeException e) {
                 fail(null, "cannot run " + spec.binary() + ": " + e.getMessage());
