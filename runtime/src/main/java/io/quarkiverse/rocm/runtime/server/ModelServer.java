@@ -208,7 +208,7 @@ public final class ModelServer {
                 transition(State.STARTING, "starting");
                 TIMER.execute(this::launch);
             }
-            return ready;
+            return ready.copy(); // a caller's timeout or cancel must not complete the server's own future
         }
     }
 
@@ -220,7 +220,7 @@ public final class ModelServer {
         synchronized (lock) {
             switch (state) {
                 case READY, STARTING, RESTARTING:
-                    return ready;
+                    return ready.copy(); // a caller's timeout or cancel must not complete the server's own future
                 case STOPPED:
                     if (startIfStopped) {
                         return start();

@@ -213,6 +213,19 @@ class ModelServerTest {
     }
 
     @Test
+    void aCallerThatGivesUpDoesNotSpoilTheStartForOthers() throws Exception {
+        Path fake = script("echo 'version: 0.0.0 (build 1, commit fake)' >&2\n"
+                + "[ \"$1\" = --version ] && exit 0\n"
+                + "echo 'loading model...'\nsleep 1\nexec " + tinySpec().binary() + " \"$@\"\n");
+        ModelServer server = server(tinySpec("quarkus.rocm.binary", fake.toString()));
+        CompletableFuture<ModelServer.Endpoint> impatient = server.start().orTimeout(100, TimeUnit.MILLISECONDS);
+        assertThatThrownBy(impatient::join).hasCauseInstanceOf(java.util.concurrent.TimeoutException.class);
+        ModelServer.Endpoint endpoint = await(server.awaitReady(false));
+        assertThat(endpoint.port()).isPositive();
+        assertThat(server.awaitReady(false)).isCompletedWithValue(endpoint);
+    }
+
+    @Test
     void lazyServersStartOnFirstUse() throws Exception {
         ModelServer server = server(tinySpec());
         assertThat(server.state()).isEqualTo(ModelServer.State.STOPPED);
