@@ -145,6 +145,36 @@ class OpenAiLimitsTest {
     }
 
     @Test
+    void aClientThatLeavesTheQueueGivesItsPlaceUp() throws Exception {
+        var gate = clients.client("<default>").gate();
+        // a request that would generate for a minute holds the only place
+        HttpResponse<InputStream> busy = Sse.HTTP.send(Sse.post(v1 + "/chat/completions", longStream(100_000))
+                .header("Authorization", AUTH).build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream busyBody = busy.body()) {
+            assertThat(busy.statusCode()).isEqualTo(200);
+            String cancelled = "rocm_requests_total{endpoint=\"/v1/chat/completions\",model=\"default\",status=\"499\"}";
+            double before = MetricsTest.value(MetricsTest.metrics(), cancelled);
+            var waiting = Sse.HTTP.sendAsync(Sse.post(v1 + "/chat/completions", longStream(10))
+                    .header("Authorization", AUTH).build(), HttpResponse.BodyHandlers.ofInputStream());
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (gate.queued() < 1) {
+                assertThat(System.nanoTime()).isLessThan(deadline);
+                Thread.sleep(5);
+            }
+            waiting.cancel(true); // the client gives up while its request waits in the queue
+            while (gate.queued() > 0) {
+                assertThat(System.nanoTime()).as("the queued request left the queue").isLessThan(deadline);
+                Thread.sleep(5);
+            }
+            assertThat(gate.inFlight()).as("only the busy request holds a place").isEqualTo(1);
+            assertThat(MetricsTest.value(MetricsTest.metrics(), cancelled) - before)
+                    .as("the queued request ended as cancelled (499), it was not served").isEqualTo(1);
+            assertThat(Slots.anyProcessing(clients.client("<default>"))).as("the busy request still runs").isTrue();
+        }
+        Slots.awaitIdle(clients.client("<default>"), Duration.ofSeconds(10));
+    }
+
+    @Test
     void aClientThatDisconnectsMidStreamFreesTheSlot() throws Exception {
         HttpResponse<InputStream> r = Sse.HTTP.send(Sse.post(v1 + "/chat/completions", longStream(100_000))
                 .header("Authorization", AUTH).build(), HttpResponse.BodyHandlers.ofInputStream());

@@ -177,8 +177,9 @@ public class OpenAiResource {
         options.put("include_usage", true);
         StreamRelay relay = new StreamRelay(clientWantsUsage);
         relay.attach(client.stream(path, Buffer.buffer(write(request)), timeout, relay));
-        return RestMulti.fromUniResponse(Uni.createFrom().completionStage(relay.head), StreamRelay.Head::body,
-                StreamRelay.Head::headers, StreamRelay.Head::status);
+        // a client that leaves before the answer starts (while queued, say) gives its place up
+        return RestMulti.fromUniResponse(Uni.createFrom().completionStage(relay.head).onCancellation().invoke(relay::cancel),
+                StreamRelay.Head::body, StreamRelay.Head::headers, StreamRelay.Head::status);
     }
 
     /** A whole answer of llama-server as the client gets it: passed through when fine, in OpenAI's shape if not. */

@@ -47,9 +47,22 @@ final class StreamRelay implements SseListener {
     private final ArrayDeque<Buffer> pending = new ArrayDeque<>();
     private boolean completed;
     private boolean cancelled;
+    /** Frames kept for a client that has not subscribed yet; more than this means it never will. */
+    static final int MAX_PENDING = 1024;
 
     StreamRelay(boolean clientWantsUsage) {
         this.clientWantsUsage = clientWantsUsage;
+    }
+
+    /** The client went away before the answer started (while queued, say): give up the request. */
+    void cancel() {
+        synchronized (this) {
+            cancelled = true;
+        }
+        LlamaServerClient.Stream s = stream;
+        if (s != null) {
+            s.cancel();
+        }
     }
 
     void attach(LlamaServerClient.Stream stream) {
@@ -141,9 +154,19 @@ final class StreamRelay implements SseListener {
             }
             em = emitter;
             if (em == null) {
-                pending.add(frame);
-                return;
+                if (pending.size() < MAX_PENDING) {
+                    pending.add(frame);
+                    return;
+                }
+                cancelled = true; // nobody subscribed to a long answer: the client is gone
             }
+        }
+        if (em == null) {
+            LlamaServerClient.Stream s = stream;
+            if (s != null) {
+                s.cancel();
+            }
+            return;
         }
         em.emit(frame);
         if (last) {
