@@ -75,11 +75,7 @@ class RocmChatModelProcessor {
                 continue;
             }
             String name = s.getConfigName();
-            if (!NamedConfigUtil.isDefault(name) && !named.contains(name)) {
-                throw new ConfigurationException("quarkus.langchain4j." + name + ".embedding-model.provider selects the"
-                        + " 'rocm' provider, but no model '" + name + "' is configured: set quarkus.rocm." + name
-                        + ".model.path to a GGUF file and quarkus.rocm." + name + ".embeddings=true.");
-            }
+            requireConfigured(name, named, "embedding-model", " and quarkus.rocm." + name + ".embeddings=true");
             SyntheticBeanBuildItem.ExtendedBeanConfigurator c = SyntheticBeanBuildItem
                     .configure(LangChain4jDotNames.EMBEDDING_MODEL).setRuntimeInit().defaultBean()
                     .scope(ApplicationScoped.class)
@@ -130,17 +126,21 @@ class RocmChatModelProcessor {
                 continue;
             }
             String name = s.getConfigName();
-            if (!NamedConfigUtil.isDefault(name) && !named.contains(name)) {
-                throw new ConfigurationException("quarkus.langchain4j." + name + ".chat-model.provider selects the"
-                        + " 'rocm' provider, but no model '" + name + "' is configured: set quarkus.rocm." + name
-                        + ".model.path to a GGUF file (models configured: " + (named.isEmpty() ? "only the default"
-                                : "the default and " + named)
-                        + ").");
-            }
+            requireConfigured(name, named, "chat-model", "");
             for (DotName type : List.of(LangChain4jDotNames.CHAT_MODEL, LangChain4jDotNames.STREAMING_CHAT_MODEL)) {
                 beans.produce(configure(SyntheticBeanBuildItem.configure(type), name).defaultBean()
                         .scope(ApplicationScoped.class).createWith(recorder.chatModel(name)).done());
             }
+        }
+    }
+
+    /** A named quarkus-langchain4j configuration that selects this provider needs a model of the same name. */
+    private static void requireConfigured(String name, Set<String> named, String kind, String more) {
+        if (!NamedConfigUtil.isDefault(name) && !named.contains(name)) {
+            throw new ConfigurationException("quarkus.langchain4j." + name + "." + kind + ".provider selects the 'rocm'"
+                    + " provider, but no model '" + name + "' is configured: set quarkus.rocm." + name
+                    + ".model.path to a GGUF file" + more + " (models configured: "
+                    + (named.isEmpty() ? "only the default" : "the default and " + named) + ").");
         }
     }
 
