@@ -13,34 +13,34 @@ final class OpenAiErrors {
     private OpenAiErrors() {
     }
 
-    /** An answer (an error, mostly): status, headers and body. */
-    record Error(int status, Map<String, List<String>> headers, Buffer body) {
+    /** An answer as the client gets it (an error, mostly): status, headers and body. */
+    record Answer(int status, Map<String, List<String>> headers, Buffer body) {
     }
 
-    static Error of(int status, String type, String code, String param, String message) {
+    static Answer of(int status, String type, String code, String param, String message) {
         JsonObject error = new JsonObject().put("message", message).put("type", type).put("param", param)
                 .put("code", code);
         Map<String, List<String>> headers = status == 429 || status == 503
                 ? Map.of("Content-Type", List.of("application/json"), "Retry-After", List.of("1"))
                 : Map.of("Content-Type", List.of("application/json"));
-        return new Error(status, headers, new JsonObject().put("error", error).toBuffer());
+        return new Answer(status, headers, new JsonObject().put("error", error).toBuffer());
     }
 
-    static Error badRequest(String message, String param) {
+    static Answer badRequest(String message, String param) {
         return of(400, "invalid_request_error", null, param, message);
     }
 
-    static Error unauthorized() {
+    static Answer unauthorized() {
         return of(401, "invalid_request_error", "invalid_api_key", null,
                 "Incorrect API key provided. Send it as 'Authorization: Bearer <key>' (quarkus.rocm.openai.api-keys).");
     }
 
-    static Error modelNotFound(String model, List<String> known) {
+    static Answer modelNotFound(String model, List<String> known) {
         return of(404, "invalid_request_error", "model_not_found", "model", "The model '" + model
                 + "' does not exist. Available models: " + String.join(", ", known) + ".");
     }
 
-    static Error tooLarge(long size, long limit) {
+    static Answer tooLarge(long size, long limit) {
         return of(413, "invalid_request_error", "request_too_large", null, "The request body is " + size
                 + " bytes; the limit is " + limit + " (quarkus.rocm.openai.max-body-size).");
     }
@@ -49,7 +49,7 @@ final class OpenAiErrors {
      * llama-server's own error answer in OpenAI's shape: its message kept, its numeric code replaced by OpenAI's
      * string codes where one matches ({@code context_length_exceeded}).
      */
-    static Error fromUpstream(int status, Buffer body) {
+    static Answer fromUpstream(int status, Buffer body) {
         String message = body.toString();
         String upstreamType = null;
         try {
@@ -67,7 +67,7 @@ final class OpenAiErrors {
     }
 
     /** A failure on the way to llama-server, as the status a client should see. */
-    static Error upstream(UpstreamException e) {
+    static Answer upstream(UpstreamException e) {
         return switch (e.kind()) {
             case BUSY -> of(429, "rate_limit_error", "model_busy", null, e.getMessage());
             case UNAVAILABLE -> of(503, "server_error", "model_unavailable", null, e.getMessage());

@@ -17,8 +17,8 @@ final class OpenAiRequests {
     }
 
     /** Null when {@code body} is a valid request of {@code kind}, else the error. */
-    static OpenAiErrors.Error validate(Kind kind, ObjectNode body) {
-        OpenAiErrors.Error e = common(body);
+    static OpenAiErrors.Answer validate(Kind kind, ObjectNode body) {
+        OpenAiErrors.Answer e = common(body);
         if (e != null) {
             return e;
         }
@@ -35,7 +35,7 @@ final class OpenAiRequests {
         EMBEDDINGS
     }
 
-    private static OpenAiErrors.Error common(ObjectNode b) {
+    private static OpenAiErrors.Answer common(ObjectNode b) {
         JsonNode model = b.get("model");
         if (model != null && !model.isNull() && !model.isTextual()) {
             return OpenAiErrors.badRequest("'model' must be a string.", "model");
@@ -44,7 +44,7 @@ final class OpenAiRequests {
         if (stream != null && !stream.isNull() && !stream.isBoolean()) {
             return OpenAiErrors.badRequest("'stream' must be a boolean.", "stream");
         }
-        OpenAiErrors.Error e = number(b, "temperature", 0, 2);
+        OpenAiErrors.Answer e = number(b, "temperature", 0, 2);
         if (e == null) {
             e = number(b, "top_p", 0, 1);
         }
@@ -75,7 +75,7 @@ final class OpenAiRequests {
         return null;
     }
 
-    private static OpenAiErrors.Error chat(ObjectNode b) {
+    private static OpenAiErrors.Answer chat(ObjectNode b) {
         JsonNode messages = b.get("messages");
         if (messages == null || !messages.isArray() || messages.isEmpty()) {
             return OpenAiErrors.badRequest("'messages' must be a non-empty array of messages.", "messages");
@@ -127,7 +127,7 @@ final class OpenAiRequests {
         return null;
     }
 
-    private static OpenAiErrors.Error required(ObjectNode b, String field, String what) {
+    private static OpenAiErrors.Answer required(ObjectNode b, String field, String what) {
         JsonNode v = b.get(field);
         if (v == null || v.isNull() || !(v.isTextual() || (v.isArray() && !v.isEmpty()))) {
             return OpenAiErrors.badRequest("'" + field + "' must be " + what + ".", field);
@@ -135,7 +135,7 @@ final class OpenAiRequests {
         return null;
     }
 
-    private static OpenAiErrors.Error number(ObjectNode b, String field, double min, double max) {
+    private static OpenAiErrors.Answer number(ObjectNode b, String field, double min, double max) {
         JsonNode v = b.get(field);
         if (v == null || v.isNull()) {
             return null;
@@ -146,7 +146,7 @@ final class OpenAiRequests {
         return null;
     }
 
-    private static OpenAiErrors.Error positiveInt(ObjectNode b, String field) {
+    private static OpenAiErrors.Answer positiveInt(ObjectNode b, String field) {
         JsonNode v = b.get(field);
         if (v == null || v.isNull()) {
             return null;

@@ -86,7 +86,7 @@ public class OpenAiResource {
     @GET
     @Path("models")
     public RestMulti<Buffer> models(@HeaderParam("Authorization") String authorization) {
-        OpenAiErrors.Error denied = authorize(authorization);
+        OpenAiErrors.Answer denied = authorize(authorization);
         if (denied != null) {
             return error(denied);
         }
@@ -98,7 +98,7 @@ public class OpenAiResource {
     @GET
     @Path("models/{model}")
     public RestMulti<Buffer> model(@PathParam("model") String model, @HeaderParam("Authorization") String authorization) {
-        OpenAiErrors.Error denied = authorize(authorization);
+        OpenAiErrors.Answer denied = authorize(authorization);
         if (denied != null) {
             return error(denied);
         }
@@ -108,7 +108,7 @@ public class OpenAiResource {
 
     private RestMulti<Buffer> relay(OpenAiRequests.Kind kind, String path, byte[] body, String authorization) {
         OpenAiConfig api = config.openai();
-        OpenAiErrors.Error denied = authorize(authorization);
+        OpenAiErrors.Answer denied = authorize(authorization);
         if (denied != null) {
             return refuse(path, "none", denied);
         }
@@ -133,7 +133,7 @@ public class OpenAiResource {
             return refuse(path, "none",
                     OpenAiErrors.badRequest("We could not read the body of your request: " + e.getMessage(), null));
         }
-        OpenAiErrors.Error invalid = OpenAiRequests.validate(kind, request);
+        OpenAiErrors.Answer invalid = OpenAiRequests.validate(kind, request);
         if (invalid != null) {
             return refuse(path, "none", invalid);
         }
@@ -162,12 +162,12 @@ public class OpenAiResource {
         long timeout = api.timeout().toMillis();
         boolean stream = request.path("stream").asBoolean(false);
         if (!stream) {
-            Uni<OpenAiErrors.Error> answer = Uni.createFrom()
+            Uni<OpenAiErrors.Answer> answer = Uni.createFrom()
                     .completionStage(() -> client.send(HttpMethod.POST, path, Buffer.buffer(write(request)), timeout))
                     .map(OpenAiResource::answer)
                     .onFailure(UpstreamException.class).recoverWithItem(e -> OpenAiErrors.upstream((UpstreamException) e));
-            return RestMulti.fromUniResponse(answer, a -> Multi.createFrom().item(a.body()), OpenAiErrors.Error::headers,
-                    OpenAiErrors.Error::status);
+            return RestMulti.fromUniResponse(answer, a -> Multi.createFrom().item(a.body()), OpenAiErrors.Answer::headers,
+                    OpenAiErrors.Answer::status);
         }
         boolean clientWantsUsage = request.path("stream_options").path("include_usage").asBoolean(false);
         // always ask for usage: the metrics count tokens; the relay drops the chunk if the client did not ask
@@ -183,12 +183,12 @@ public class OpenAiResource {
     }
 
     /** A whole answer of llama-server as the client gets it: passed through when fine, in OpenAI's shape if not. */
-    private static OpenAiErrors.Error answer(LlamaServerClient.Response r) {
+    private static OpenAiErrors.Answer answer(LlamaServerClient.Response r) {
         if (r.status() != 200) {
             return OpenAiErrors.fromUpstream(r.status(), r.body());
         }
         reportUsage(r);
-        return new OpenAiErrors.Error(200, JSON, r.body());
+        return new OpenAiErrors.Answer(200, JSON, r.body());
     }
 
     private static void reportUsage(LlamaServerClient.Response r) {
@@ -205,7 +205,7 @@ public class OpenAiResource {
         }
     }
 
-    private OpenAiErrors.Error authorize(String authorization) {
+    private OpenAiErrors.Answer authorize(String authorization) {
         Optional<List<String>> keys = config.openai().apiKeys();
         if (keys.isEmpty() || keys.get().isEmpty()) {
             return null;
@@ -251,16 +251,16 @@ public class OpenAiResource {
     }
 
     /** A request refused before it reached llama-server: counted too (model "none" when none was chosen yet). */
-    private RestMulti<Buffer> refuse(String endpoint, String model, OpenAiErrors.Error e) {
+    private RestMulti<Buffer> refuse(String endpoint, String model, OpenAiErrors.Answer e) {
         if (observers.isResolvable()) {
             observers.get().start(model, endpoint).end(e.status());
         }
         return error(e);
     }
 
-    private static RestMulti<Buffer> error(OpenAiErrors.Error e) {
+    private static RestMulti<Buffer> error(OpenAiErrors.Answer e) {
         return RestMulti.fromUniResponse(Uni.createFrom().item(e), x -> Multi.createFrom().item(x.body()),
-                OpenAiErrors.Error::headers, OpenAiErrors.Error::status);
+                OpenAiErrors.Answer::headers, OpenAiErrors.Answer::status);
     }
 
     private static RestMulti<Buffer> whole(int status, Buffer body) {

@@ -132,7 +132,7 @@ final class StreamRelay implements SseListener {
     @Override
     public void onError(UpstreamException error) {
         if (!head.isDone()) {
-            OpenAiErrors.Error e = error.kind() == UpstreamException.Kind.HTTP && error.body() != null
+            OpenAiErrors.Answer e = error.kind() == UpstreamException.Kind.HTTP && error.body() != null
                     ? OpenAiErrors.fromUpstream(error.status(), error.body())
                     : OpenAiErrors.upstream(error);
             head.complete(new Head(e.status(), e.headers(), Multi.createFrom().item(e.body())));
