@@ -112,6 +112,34 @@ class ServerSpecsTest {
                 .hasMessageContaining("share the alias 'default'");
     }
 
+    /** One discrete AMD GPU with all of its 16 GiB in use. */
+    Path fullGpu() throws Exception {
+        Path sys = dir.resolve("sys");
+        Path node = Files.createDirectories(sys.resolve("class/kfd/kfd/topology/nodes/1"));
+        Files.writeString(node.resolve("properties"), "simd_count 120\ngfx_target_version 110000\n"
+                + "drm_render_minor 128\nunique_id 7\n");
+        Path device = Files.createDirectories(sys.resolve("devices/0000:03:00.0"));
+        Files.writeString(device.resolve("uevent"), "PCI_SLOT_NAME=0000:03:00.0\n");
+        Files.writeString(device.resolve("mem_info_vram_total"), Long.toString(16L << 30));
+        Files.writeString(device.resolve("mem_info_vram_used"), Long.toString(16L << 30));
+        Files.createDirectories(sys.resolve("class/drm/renderD128"));
+        Files.createSymbolicLink(sys.resolve("class/drm/renderD128/device"), device);
+        return sys;
+    }
+
+    @Test
+    void theVramPreflightWarnsOrFailsBeforeAnythingIsSpawned() throws Exception {
+        Path sys = fullGpu();
+        ServerSpec warned = tinySpec("quarkus.rocm.gpu.sysfs-root", sys.toString());
+        assertThat(warned.gpus()).hasSize(1);
+        assertThatThrownBy(() -> tinySpec("quarkus.rocm.gpu.sysfs-root", sys.toString(), "quarkus.rocm.gpu.preflight",
+                "fail")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("Model 'default' needs about").hasMessageContaining("0 MiB free of 16.0 GiB")
+                .hasMessageContaining("quarkus.rocm.gpu.preflight=fail");
+        assertThat(tinySpec("quarkus.rocm.gpu.sysfs-root", sys.toString(), "quarkus.rocm.gpu.preflight", "fail",
+                "quarkus.rocm.gpu-layers", "0").gpus()).as("a CPU-only model needs no VRAM").hasSize(1);
+    }
+
     @Test
     void clearErrorForAMissingBinary() {
         assertThatThrownBy(() -> specs(tinyModelProperties("quarkus.rocm.binary", dir.resolve("llama-server").toString())))
