@@ -37,6 +37,7 @@ public final class LlamaServerProcess {
     private final Process process;
     private final Logger serverLog;
     private final CompletableFuture<Integer> port = new CompletableFuture<>();
+    private final CompletableFuture<Void> outputDrained = new CompletableFuture<>();
     private final ArrayDeque<String> lastLines = new ArrayDeque<>(KEPT_LINES);
     private volatile long lastOutputNanos = System.nanoTime();
 
@@ -70,9 +71,13 @@ public final class LlamaServerProcess {
         return process.isAlive();
     }
 
-    /** Completes with the exit code when the process ends, however it ends. */
+    /**
+     * Completes with the exit code when the process ends, however it ends, once its last output lines are read (so
+     * that an error can quote them; at most 2 s more, in case a descendant keeps the pipe open).
+     */
     public CompletableFuture<Integer> onExit() {
-        return process.onExit().thenApply(Process::exitValue);
+        return process.onExit().thenCompose(p -> outputDrained.copy().completeOnTimeout(null, 2, TimeUnit.SECONDS))
+                .thenApply(v -> process.exitValue());
     }
 
     /** Completes with the port once llama-server logs that it listens (after loading the model). */
@@ -153,6 +158,8 @@ public final class LlamaServerProcess {
         } catch (IOException e) {
             // the stream closes when the process dies: nothing was lost that the exit code does not tell
             LOG.debugf(e, "output of llama-server '%s' closed", name);
+        } finally {
+            outputDrained.complete(null);
         }
     }
 
