@@ -84,6 +84,10 @@ class RocmDevServicesProcessor {
         install(installDir);
     }
 
+    /**
+     * The default of {@code quarkus.rocm.install-dir} ({@code RocmRuntimeConfig#installDir}): runtime defaults are not
+     * in the build's configuration, so the same rule is applied here.
+     */
     static Path defaultInstallDir() {
         String cache = System.getenv("XDG_CACHE_HOME");
         return Path.of(cache != null && !cache.isBlank() ? cache : System.getProperty("user.home") + "/.cache")

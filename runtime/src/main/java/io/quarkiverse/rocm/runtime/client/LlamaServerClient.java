@@ -23,6 +23,7 @@ import io.vertx.core.parsetools.RecordParser;
 public final class LlamaServerClient implements AutoCloseable {
 
     private static final byte[] DATA = "data:".getBytes();
+    private static final byte[] ERROR = "error:".getBytes();
     private static final Buffer DONE = Buffer.buffer("[DONE]");
 
     private final ModelServer server;
@@ -214,7 +215,8 @@ public final class LlamaServerClient implements AutoCloseable {
             if (cause instanceof java.util.concurrent.TimeoutException) {
                 throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, "llama-server '"
                         + server.spec().displayName() + "' was not ready within " + timeoutMs + " ms ("
-                        + server.state().name().toLowerCase() + ": " + server.reason() + ")", null);
+                        + server.state().name().toLowerCase() + ": " + server.reason() + "); a large model may load"
+                        + " for longer: retry, or raise the request timeout", null);
             }
             throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, cause.getMessage(), cause);
         });
@@ -324,11 +326,11 @@ public final class LlamaServerClient implements AutoCloseable {
             }
             int len = line.length();
             if (len > 0 && line.getByte(len - 1) == '\r') {
-                line = line.getBuffer(0, --len);
+                len--;
             }
             if (len < DATA.length || !startsWith(line, DATA)) {
-                if (startsWith(line, "error:".getBytes())) {
-                    fail(httpError(500, line.getBuffer(6, len)));
+                if (startsWith(line, ERROR)) {
+                    fail(httpError(500, line.getBuffer(ERROR.length, len)));
                 }
                 return; // blank separators, comments, event names
             }
@@ -336,7 +338,7 @@ public final class LlamaServerClient implements AutoCloseable {
             if (from < len && line.getByte(from) == ' ') {
                 from++;
             }
-            Buffer data = line.getBuffer(from, len);
+            Buffer data = line.slice(from, len); // no copy: listeners use it during the call only
             if (data.equals(DONE)) {
                 complete();
                 return;

@@ -90,8 +90,4 @@ public record GpuSelection(List<GpuDevice> visible, Map<String, String> environm
         return visible.stream().mapToLong(d -> d.vram().total()).sum();
     }
 
-    /** Used VRAM of the visible GPUs together. */
-    public long usedVram() {
-        return visible.stream().mapToLong(d -> d.vram().used()).sum();
-    }
 }

@@ -1,5 +1,9 @@
 package io.quarkiverse.rocm.runtime.langchain4j;
 
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
 import dev.langchain4j.exception.AuthenticationException;
 import dev.langchain4j.exception.InternalServerException;
 import dev.langchain4j.exception.InvalidRequestException;
@@ -7,7 +11,11 @@ import dev.langchain4j.exception.LangChain4jException;
 import dev.langchain4j.exception.ModelNotFoundException;
 import dev.langchain4j.exception.RateLimitException;
 import dev.langchain4j.exception.TimeoutException;
+import io.quarkiverse.rocm.runtime.client.LlamaServerClient;
 import io.quarkiverse.rocm.runtime.client.UpstreamException;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 
 /**
  * llama-server failures as LangChain4j's typed exceptions, so that retries and error handling work as with any
@@ -17,6 +25,42 @@ import io.quarkiverse.rocm.runtime.client.UpstreamException;
 final class Errors {
 
     private Errors() {
+    }
+
+    /**
+     * A blocking POST for the LangChain4j models: refused on an event loop, every failure mapped, a non-200 answer
+     * included (check it with {@link #requireOk}).
+     *
+     * @param what the caller, for messages ({@code "RocmChatModel.chat()"})
+     */
+    static LlamaServerClient.Response post(LlamaServerClient client, String path, Buffer body, Duration timeout,
+            String what) {
+        if (Context.isOnEventLoopThread()) {
+            throw new IllegalStateException(what + " blocks until the whole answer is there and must not run on a"
+                    + " Vert.x event loop: call it from a worker thread (@Blocking, or a blocking endpoint)"
+                    + (what.startsWith("RocmChatModel") ? ", or use the streaming chat instead" : ""));
+        }
+        String model = client.server().spec().alias();
+        try {
+            return client.send(HttpMethod.POST, path, body, timeout.toMillis()).get(timeout.toMillis() + 1000,
+                    TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw map(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw map(new UpstreamException(UpstreamException.Kind.TIMEOUT, "llama-server '" + model
+                    + "' did not answer within " + timeout + ": raise "
+                    + client.server().spec().property("chat-model.timeout") + " for longer answers", e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InternalServerException("interrupted while waiting for llama-server '" + model + "'", e);
+        }
+    }
+
+    /** Throws the typed exception of an error answer. */
+    static void requireOk(LlamaServerClient client, LlamaServerClient.Response response) {
+        if (response.status() != 200) {
+            throw map(client.httpError(response.status(), response.body()));
+        }
     }
 
     static LangChain4jException map(Throwable error) {

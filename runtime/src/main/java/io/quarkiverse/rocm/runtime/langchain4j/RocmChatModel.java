@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
@@ -23,10 +21,7 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClient;
-import io.quarkiverse.rocm.runtime.client.UpstreamException;
-import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 
 /**
  * A LangChain4j chat model on the application's own llama-server: blocking ({@link ChatModel}) and streaming
@@ -81,31 +76,12 @@ public class RocmChatModel implements ChatModel, StreamingChatModel {
 
     @Override
     public ChatResponse doChat(ChatRequest request) {
-        if (Context.isOnEventLoopThread()) {
-            throw new IllegalStateException("RocmChatModel.chat() blocks until the whole answer is there and must not"
-                    + " run on a Vert.x event loop: call it from a worker thread (@Blocking, or a blocking endpoint),"
-                    + " or use the streaming chat instead");
-        }
-        Buffer body = body(request, false);
-        LlamaServerClient.Response response;
-        try {
-            response = client.send(HttpMethod.POST, PATH, body, timeout.toMillis()).get(timeout.toMillis() + 1000,
-                    TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw Errors.map(e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw Errors.map(new UpstreamException(UpstreamException.Kind.TIMEOUT,
-                    "llama-server '" + modelName + "' did not answer within " + timeout, e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InternalServerException("interrupted while waiting for llama-server '" + modelName + "'", e);
-        }
+        LlamaServerClient.Response response = Errors.post(client, PATH, body(request, false), timeout,
+                "RocmChatModel.chat()");
         if (logResponses) {
             LOG.infof("llama-server response (%d): %s", response.status(), response.body());
         }
-        if (response.status() != 200) {
-            throw Errors.map(client.httpError(response.status(), response.body()));
-        }
+        Errors.requireOk(client, response);
         try {
             ChatResponse chat = ChatRequests.fromJson(MAPPER.readTree(response.body().getBytes()));
             ChatRequests.reportUsage(chat, response.exchange());

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -18,9 +16,7 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.output.Response;
 import dev.langchain4j.model.output.TokenUsage;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClient;
-import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 
 /**
  * A LangChain4j embedding model on a llama-server started with {@code quarkus.rocm."name".embeddings=true}: one
@@ -43,30 +39,12 @@ public class RocmEmbeddingModel implements EmbeddingModel {
 
     @Override
     public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
-        if (Context.isOnEventLoopThread()) {
-            throw new IllegalStateException("RocmEmbeddingModel.embedAll() blocks and must not run on a Vert.x event"
-                    + " loop: call it from a worker thread");
-        }
         ObjectNode body = RocmChatModel.MAPPER.createObjectNode().put("model", modelName());
         ArrayNode input = body.putArray("input");
         segments.forEach(s -> input.add(s.text()));
-        LlamaServerClient.Response r;
-        try {
-            r = client.send(HttpMethod.POST, "/v1/embeddings", Buffer.buffer(JsonSchemas.write(RocmChatModel.MAPPER,
-                    body)), timeout.toMillis()).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw Errors.map(e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw Errors.map(new io.quarkiverse.rocm.runtime.client.UpstreamException(
-                    io.quarkiverse.rocm.runtime.client.UpstreamException.Kind.TIMEOUT,
-                    "no embeddings from '" + modelName() + "' within " + timeout, e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InternalServerException("interrupted while waiting for embeddings", e);
-        }
-        if (r.status() != 200) {
-            throw Errors.map(client.httpError(r.status(), r.body()));
-        }
+        LlamaServerClient.Response r = Errors.post(client, "/v1/embeddings",
+                Buffer.buffer(JsonSchemas.write(RocmChatModel.MAPPER, body)), timeout, "RocmEmbeddingModel.embedAll()");
+        Errors.requireOk(client, r);
         try {
             JsonNode json = RocmChatModel.MAPPER.readTree(r.body().getBytes());
             List<Embedding> out = new ArrayList<>();

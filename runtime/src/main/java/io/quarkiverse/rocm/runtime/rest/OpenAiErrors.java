@@ -68,6 +68,9 @@ final class OpenAiErrors {
 
     /** A failure on the way to llama-server, as the status a client should see. */
     static Answer upstream(UpstreamException e) {
+        if (e.kind() == UpstreamException.Kind.HTTP && e.body() != null) {
+            return fromUpstream(e.status(), e.body());
+        }
         return switch (e.kind()) {
             case BUSY -> of(429, "rate_limit_error", "model_busy", null, e.getMessage());
             case UNAVAILABLE -> of(503, "server_error", "model_unavailable", null, e.getMessage());

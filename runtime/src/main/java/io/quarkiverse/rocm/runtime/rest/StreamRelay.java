@@ -132,9 +132,7 @@ final class StreamRelay implements SseListener {
     @Override
     public void onError(UpstreamException error) {
         if (!head.isDone()) {
-            OpenAiErrors.Answer e = error.kind() == UpstreamException.Kind.HTTP && error.body() != null
-                    ? OpenAiErrors.fromUpstream(error.status(), error.body())
-                    : OpenAiErrors.upstream(error);
+            OpenAiErrors.Answer e = OpenAiErrors.upstream(error);
             head.complete(new Head(e.status(), e.headers(), Multi.createFrom().item(e.body())));
             return;
         }
@@ -183,10 +181,19 @@ final class StreamRelay implements SseListener {
         }
     }
 
+    private static final byte[] USAGE_CHUNK = "{\"choices\":[],".getBytes();
+
+    /** llama-server writes the usage chunk as {"choices":[],...,"usage":{...}}: a byte test, no copy per chunk. */
     private static boolean isUsageChunk(Buffer data) {
-        // llama-server writes the usage chunk as {"choices":[],...,"usage":{...}}
-        return data.length() > 14 && data.getString(0, 14).equals("{\"choices\":[],") && data.toString().contains(
-                "\"usage\"");
+        if (data.length() <= USAGE_CHUNK.length) {
+            return false;
+        }
+        for (int i = 0; i < USAGE_CHUNK.length; i++) {
+            if (data.getByte(i) != USAGE_CHUNK[i]) {
+                return false;
+            }
+        }
+        return data.toString().contains("\"usage\"");
     }
 
     private void reportUsage(Buffer data) {

@@ -122,10 +122,6 @@ public final class ModelServer {
         listeners.add(listener);
     }
 
-    public void removeListener(Listener listener) {
-        listeners.remove(listener);
-    }
-
     public State state() {
         synchronized (lock) {
             return state;
@@ -185,13 +181,6 @@ public final class ModelServer {
             return CompletableFuture.completedFuture("exited (" + reason() + ")");
         }
         return p.onExit().thenApply(ModelServer::describeExit);
-    }
-
-    /** The last lines llama-server printed. */
-    public List<String> lastOutput() {
-        synchronized (lock) {
-            return process == null ? List.of() : process.lastLines();
-        }
     }
 
     /**
