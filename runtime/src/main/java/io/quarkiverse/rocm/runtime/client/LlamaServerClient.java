@@ -30,6 +30,7 @@ public final class LlamaServerClient implements AutoCloseable {
     private final HttpClient http;
     private final boolean startIfStopped;
     private final Gate gate;
+    private final io.vertx.core.Context home;
     private volatile ExchangeObserver observer = ExchangeObserver.NOOP;
 
     /** The answer to a whole (not streamed) request, and its observation (to report the usage to). */
@@ -61,6 +62,8 @@ public final class LlamaServerClient implements AutoCloseable {
         this.server = server;
         this.startIfStopped = startIfStopped;
         this.gate = gate;
+        this.home = vertx instanceof io.vertx.core.impl.VertxInternal internal ? internal.createEventLoopContext()
+                : vertx.getOrCreateContext();
         this.http = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(Math.max(poolSize, 1))
                 .setKeepAlive(true)
                 // llama-server (cpp-httplib) closes idle connections after 5 s: close ours first, or a request
@@ -133,26 +136,50 @@ public final class LlamaServerClient implements AutoCloseable {
                     return;
                 }
                 long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-                http.request(options(method, path, endpoint).setTimeout(left)).compose(req -> {
+                onEventLoop(() -> http.request(options(method, path, endpoint).setTimeout(left)).onComplete(created -> {
+                    if (created.failed()) {
+                        failure(created.cause(), endpoint, timeoutMs).thenAccept(result::completeExceptionally);
+                        return;
+                    }
+                    HttpClientRequest req = created.result();
+                    // the body's handler is set in the same turn the response arrives: set later, the bytes that came
+                    // with the head would be dropped (an empty body although Content-Length said otherwise)
+                    req.response().compose(resp -> resp.body().map(b -> answer(method, path, resp, b, exchange)))
+                            .onSuccess(result::complete)
+                            .onFailure(e -> failure(e, endpoint, timeoutMs).thenAccept(result::completeExceptionally));
                     if (body != null) {
-                        req.putHeader("Content-Type", "application/json");
-                        return req.send(body);
+                        req.putHeader("Content-Type", "application/json").end(body);
+                    } else {
+                        req.end();
                     }
-                    return req.send();
-                }).compose(resp -> resp.body().map(b -> {
-                    if (b.length() == 0 && resp.statusCode() == 200 && method == HttpMethod.POST) {
-                        throw new UpstreamException(UpstreamException.Kind.CONNECTION_LOST,
-                                "llama-server '" + server.spec().displayName() + "' answered " + path + " with 200 and an"
-                                        + " empty body (headers " + resp.headers().entries() + ")",
-                                null);
-                    }
-                    return new Response(resp.statusCode(), b, exchange);
-                }))
-                        .onSuccess(result::complete)
-                        .onFailure(e -> failure(e, endpoint, timeoutMs).thenAccept(result::completeExceptionally));
+                }));
             });
         });
         return result;
+    }
+
+    private Response answer(HttpMethod method, String path, HttpClientResponse resp, Buffer b,
+            ExchangeObserver.Exchange exchange) {
+        if (b.length() == 0 && resp.statusCode() == 200 && method == HttpMethod.POST) {
+            throw new UpstreamException(UpstreamException.Kind.CONNECTION_LOST, "llama-server '"
+                    + server.spec().displayName() + "' answered " + path + " with 200 and an empty body (headers "
+                    + resp.headers().entries() + ")", null);
+        }
+        return new Response(resp.statusCode(), b, exchange);
+    }
+
+    /**
+     * Runs {@code action} on a Vert.x event loop: the caller's, when it is on its own event loop, else this client's
+     * own. A request made from any other thread (a worker, a test's main thread) would take a context of that thread
+     * whose event loop is not the one reading the connection, and its answer's callbacks would hop between threads.
+     */
+    private void onEventLoop(Runnable action) {
+        io.vertx.core.Context current = Vertx.currentContext();
+        if (current != null && current.isEventLoopContext() && io.vertx.core.Context.isOnEventLoopThread()) {
+            action.run();
+        } else {
+            home.runOnContext(v -> action.run());
+        }
     }
 
     /**
@@ -187,20 +214,22 @@ public final class LlamaServerClient implements AutoCloseable {
                     state.finish(499);
                     return;
                 }
-                http.request(options(HttpMethod.POST, path, endpoint).setIdleTimeout(idleTimeoutMs)).onSuccess(req -> {
-                    state.request = req;
-                    if (state.cancelled.get()) {
-                        req.reset();
-                        state.finish(499);
-                        return;
-                    }
-                    // llama-server closes the connection after a streamed answer although it says keep-alive: a
-                    // pooled connection would be reused in the moment before its close arrives, and fail
-                    req.putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream")
-                            .putHeader("Connection", "close");
-                    req.send(body).onSuccess(resp -> state.receive(resp, endpoint))
-                            .onFailure(e -> failure(e, endpoint, idleTimeoutMs).thenAccept(state::fail));
-                }).onFailure(e -> failure(e, endpoint, idleTimeoutMs).thenAccept(state::fail));
+                onEventLoop(() -> http.request(options(HttpMethod.POST, path, endpoint).setIdleTimeout(idleTimeoutMs))
+                        .onSuccess(req -> {
+                            state.request = req;
+                            if (state.cancelled.get()) {
+                                req.reset();
+                                state.finish(499);
+                                return;
+                            }
+                            // handlers first, then the request: the first events may come with the response's head
+                            req.response().onSuccess(resp -> state.receive(resp, endpoint))
+                                    .onFailure(e -> failure(e, endpoint, idleTimeoutMs).thenAccept(state::fail));
+                            // llama-server closes the connection after a streamed answer although it says keep-alive:
+                            // a pooled connection would be reused in the moment before its close arrives, and fail
+                            req.putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream")
+                                    .putHeader("Connection", "close").end(body);
+                        }).onFailure(e -> failure(e, endpoint, idleTimeoutMs).thenAccept(state::fail)));
             });
         });
         return state;
