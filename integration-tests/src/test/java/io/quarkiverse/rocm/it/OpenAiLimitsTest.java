@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -80,32 +79,40 @@ class OpenAiLimitsTest {
 
     @Test
     void anOverfullQueueGets429AndNothingAcceptedIsLost() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(6);
-        try {
-            List<Future<Sse.Answer>> answers = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
-                answers.add(pool.submit(() -> Sse.read(Sse.post(v1 + "/chat/completions", longStream(1500))
+        var gate = clients.client("<default>").gate();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        // a request that would generate for a minute holds the only place (max-in-flight 1) until its client leaves
+        HttpResponse<InputStream> busy = Sse.HTTP.send(Sse.post(v1 + "/chat/completions", longStream(100_000))
+                .header("Authorization", AUTH).build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream busyBody = busy.body()) {
+            assertThat(busy.statusCode()).isEqualTo(200);
+            List<Future<Sse.Answer>> queued = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                queued.add(pool.submit(() -> Sse.read(Sse.post(v1 + "/chat/completions", longStream(1500))
                         .header("Authorization", AUTH).build())));
             }
-            int accepted = 0, refused = 0;
-            for (Future<Sse.Answer> f : answers) {
-                Sse.Answer a = f.get();
-                if (a.status() == 429) {
-                    refused++;
-                    assertThat(new JsonObject(String.join("", a.data())).getJsonObject("error").getString("code"))
-                            .isEqualTo("model_busy");
-                } else {
-                    accepted++;
-                    assertThat(a.status()).isEqualTo(200);
-                    assertThat(a.data()).last().isEqualTo("[DONE]");
-                    JsonObject usage = a.chunks().get(a.chunks().size() - 1).getJsonObject("usage");
-                    assertThat(usage.getInteger("completion_tokens")).as("every token of an accepted request")
-                            .isEqualTo(1500);
-                }
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (gate.queued() < 2) {
+                assertThat(System.nanoTime()).as("two requests wait (max-queue 2)").isLessThan(until);
+                Thread.sleep(2);
             }
-            // one at llama-server and two waiting are accepted; the others are refused at once
-            assertThat(accepted).isEqualTo(3);
-            assertThat(refused).isEqualTo(3);
+            for (int i = 0; i < 3; i++) {
+                Sse.Answer a = Sse.read(Sse.post(v1 + "/chat/completions", longStream(1500))
+                        .header("Authorization", AUTH).build());
+                assertThat(a.status()).as("refused at once while the queue is full").isEqualTo(429);
+                assertThat(new JsonObject(String.join("", a.data())).getJsonObject("error").getString("code"))
+                        .isEqualTo("model_busy");
+            }
+            assertThat(gate.queued()).as("the refused requests took no place").isEqualTo(2);
+            busyBody.close(); // its client leaves: the waiting requests are served
+            for (Future<Sse.Answer> f : queued) {
+                Sse.Answer a = f.get();
+                assertThat(a.status()).isEqualTo(200);
+                assertThat(a.data()).last().isEqualTo("[DONE]");
+                JsonObject usage = a.chunks().get(a.chunks().size() - 1).getJsonObject("usage");
+                assertThat(usage.getInteger("completion_tokens")).as("every token of an accepted request")
+                        .isEqualTo(1500);
+            }
         } finally {
             pool.shutdownNow();
         }
@@ -116,28 +123,28 @@ class OpenAiLimitsTest {
 
     @Test
     void aRetryAfterComesWith429() throws Exception {
-        CountDownLatch started = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(3);
-        try {
-            List<Future<?>> holders = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                holders.add(pool.submit(() -> {
-                    started.countDown();
-                    return Sse.read(Sse.post(v1 + "/chat/completions", longStream(2000)).header("Authorization", AUTH)
-                            .build());
-                }));
+        var gate = clients.client("<default>").gate();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        HttpResponse<InputStream> busy = Sse.HTTP.send(Sse.post(v1 + "/chat/completions", longStream(100_000))
+                .header("Authorization", AUTH).build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream busyBody = busy.body()) {
+            assertThat(busy.statusCode()).isEqualTo(200);
+            List<Future<Sse.Answer>> queued = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                queued.add(pool.submit(() -> Sse.read(Sse.post(v1 + "/chat/completions", longStream(10))
+                        .header("Authorization", AUTH).build())));
             }
-            started.await();
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (clients.client("<default>").gate().queued() < 2) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (gate.queued() < 2) {
                 assertThat(System.nanoTime()).isLessThan(deadline);
-                Thread.sleep(5);
+                Thread.sleep(2);
             }
             given().header("Authorization", AUTH).contentType(ContentType.JSON).body(HELLO + "}")
                     .post("/v1/chat/completions").then().statusCode(429).header("Retry-After", "1")
                     .body("error.type", equalTo("rate_limit_error"));
-            for (Future<?> h : holders) {
-                h.get();
+            busyBody.close();
+            for (Future<Sse.Answer> f : queued) {
+                assertThat(f.get().status()).isEqualTo(200);
             }
         } finally {
             pool.shutdownNow();
