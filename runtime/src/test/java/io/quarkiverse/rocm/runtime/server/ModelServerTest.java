@@ -157,7 +157,7 @@ class ModelServerTest {
         ModelServer server = server(tinySpec("quarkus.rocm.binary", fake.toString(), "quarkus.rocm.startup-timeout",
                 "1s", "quarkus.rocm.stop-timeout", "1s"));
         CompletableFuture<ModelServer.Endpoint> start = server.start();
-        Thread.sleep(200);
+        waitFor(() -> server.pid().isPresent(), "the fake server spawned");
         long pid = server.pid().orElseThrow();
         assertThatThrownBy(() -> start.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(LlamaServerException.class)
