@@ -77,25 +77,45 @@ class OpenAiLimitsTest {
                 + ",\"stream_options\":{\"include_usage\":true}}";
     }
 
-    @Test
-    void anOverfullQueueGets429AndNothingAcceptedIsLost() throws Exception {
-        var gate = clients.client("<default>").gate();
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        // a request that would generate for a minute holds the only place (max-in-flight 1) until its client leaves
+    /** The gate filled up: the only place held until the test lets go, and two requests waiting for it. */
+    record FullGate(InputStream busy, List<Future<Sse.Answer>> queued, ExecutorService pool) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            busy.close();
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Holds the only place (max-in-flight 1) with a request that would generate for a minute, queues two requests
+     * of {@code tokens} tokens behind it (max-queue 2) and returns once they wait.
+     */
+    FullGate fillTheGate(int tokens) throws Exception {
         HttpResponse<InputStream> busy = Sse.HTTP.send(Sse.post(v1 + "/chat/completions", longStream(100_000))
                 .header("Authorization", AUTH).build(), HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream busyBody = busy.body()) {
-            assertThat(busy.statusCode()).isEqualTo(200);
-            List<Future<Sse.Answer>> queued = new ArrayList<>();
-            for (int i = 0; i < 2; i++) {
-                queued.add(pool.submit(() -> Sse.read(Sse.post(v1 + "/chat/completions", longStream(1500))
-                        .header("Authorization", AUTH).build())));
+        assertThat(busy.statusCode()).isEqualTo(200);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Future<Sse.Answer>> queued = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            queued.add(pool.submit(() -> Sse.read(Sse.post(v1 + "/chat/completions", longStream(tokens))
+                    .header("Authorization", AUTH).build())));
+        }
+        FullGate full = new FullGate(busy.body(), queued, pool);
+        var gate = clients.client("<default>").gate();
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (gate.queued() < 2) {
+            if (System.nanoTime() > until) {
+                full.close();
+                throw new AssertionError("two requests should wait behind the busy one; " + gate.queued() + " do");
             }
-            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (gate.queued() < 2) {
-                assertThat(System.nanoTime()).as("two requests wait (max-queue 2)").isLessThan(until);
-                Thread.sleep(2);
-            }
+            Thread.sleep(2);
+        }
+        return full;
+    }
+
+    @Test
+    void anOverfullQueueGets429AndNothingAcceptedIsLost() throws Exception {
+        try (FullGate full = fillTheGate(1500)) {
             for (int i = 0; i < 3; i++) {
                 Sse.Answer a = Sse.read(Sse.post(v1 + "/chat/completions", longStream(1500))
                         .header("Authorization", AUTH).build());
@@ -103,9 +123,10 @@ class OpenAiLimitsTest {
                 assertThat(new JsonObject(String.join("", a.data())).getJsonObject("error").getString("code"))
                         .isEqualTo("model_busy");
             }
-            assertThat(gate.queued()).as("the refused requests took no place").isEqualTo(2);
-            busyBody.close(); // its client leaves: the waiting requests are served
-            for (Future<Sse.Answer> f : queued) {
+            assertThat(clients.client("<default>").gate().queued()).as("the refused requests took no place")
+                    .isEqualTo(2);
+            full.busy().close(); // its client leaves: the waiting requests are served
+            for (Future<Sse.Answer> f : full.queued()) {
                 Sse.Answer a = f.get();
                 assertThat(a.status()).isEqualTo(200);
                 assertThat(a.data()).last().isEqualTo("[DONE]");
@@ -113,8 +134,6 @@ class OpenAiLimitsTest {
                 assertThat(usage.getInteger("completion_tokens")).as("every token of an accepted request")
                         .isEqualTo(1500);
             }
-        } finally {
-            pool.shutdownNow();
         }
         var r = Sse.HTTP.send(Sse.post(v1 + "/chat/completions", HELLO + "}").header("Authorization", AUTH).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -123,31 +142,14 @@ class OpenAiLimitsTest {
 
     @Test
     void aRetryAfterComesWith429() throws Exception {
-        var gate = clients.client("<default>").gate();
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        HttpResponse<InputStream> busy = Sse.HTTP.send(Sse.post(v1 + "/chat/completions", longStream(100_000))
-                .header("Authorization", AUTH).build(), HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream busyBody = busy.body()) {
-            assertThat(busy.statusCode()).isEqualTo(200);
-            List<Future<Sse.Answer>> queued = new ArrayList<>();
-            for (int i = 0; i < 2; i++) {
-                queued.add(pool.submit(() -> Sse.read(Sse.post(v1 + "/chat/completions", longStream(10))
-                        .header("Authorization", AUTH).build())));
-            }
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (gate.queued() < 2) {
-                assertThat(System.nanoTime()).isLessThan(deadline);
-                Thread.sleep(2);
-            }
+        try (FullGate full = fillTheGate(10)) {
             given().header("Authorization", AUTH).contentType(ContentType.JSON).body(HELLO + "}")
                     .post("/v1/chat/completions").then().statusCode(429).header("Retry-After", "1")
                     .body("error.type", equalTo("rate_limit_error"));
-            busyBody.close();
-            for (Future<Sse.Answer> f : queued) {
+            full.busy().close();
+            for (Future<Sse.Answer> f : full.queued()) {
                 assertThat(f.get().status()).isEqualTo(200);
             }
-        } finally {
-            pool.shutdownNow();
         }
     }
 
