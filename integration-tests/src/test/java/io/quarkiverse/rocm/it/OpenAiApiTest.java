@@ -128,6 +128,10 @@ class OpenAiApiTest {
                 .body("error.message", containsString("Available models: default, embed, second, talker"));
         given().contentType(ContentType.JSON).body("{\"input\":\"x\"}").post("/v1/embeddings").then().statusCode(400)
                 .body("error.message", containsString("does not serve embeddings"));
+        given().contentType(ContentType.JSON).body(HELLO + ",\"model\":\"embed\"}").post("/v1/chat/completions").then()
+                .statusCode(400).body("error.param", equalTo("model"))
+                .body("error.message", containsString("'embed' only serves embeddings: send its requests to the"
+                        + " embeddings endpoint (.../embeddings), or choose another model (available: default, embed,"));
         // llama-server's own refusal (the prompt exceeds the context) comes through in the same shape
         String huge = "{\"messages\":[{\"role\":\"user\",\"content\":\"" + "word ".repeat(5000) + "\"}]}";
         given().contentType(ContentType.JSON).body(huge).post("/v1/chat/completions").then().statusCode(400)

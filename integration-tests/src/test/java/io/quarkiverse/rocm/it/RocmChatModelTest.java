@@ -223,6 +223,26 @@ class RocmChatModelTest {
                 .hasMessageContaining("answered 400");
     }
 
+    @Inject
+    io.vertx.core.Vertx vertx;
+
+    @Test
+    void aBlockingChatOnAnEventLoopIsRefusedWithTheWayOut() throws Exception {
+        java.util.concurrent.CompletableFuture<Throwable> refused = new java.util.concurrent.CompletableFuture<>();
+        vertx.runOnContext(v -> {
+            try {
+                model.chat("Hi");
+                refused.completeExceptionally(new AssertionError("a blocking chat ran on the event loop"));
+            } catch (RuntimeException e) {
+                refused.complete(e);
+            }
+        });
+        assertThat(refused.get(10, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("RocmChatModel.chat() blocks until the whole answer is there and must not run on a Vert.x"
+                        + " event loop: call it from a worker thread (@Blocking, or a blocking endpoint), or use the"
+                        + " streaming chat instead");
+    }
+
     @Test
     void listenersSeeRequestsAndResponses() {
         model.chat(request("Hi").build());

@@ -130,32 +130,38 @@ public final class LlamaServerClient implements AutoCloseable {
                 }
                 exchange.end(r != null ? r.status() : e instanceof UpstreamException u ? u.statusOrZero() : 0);
             });
-            ready(timeoutMs).whenComplete((endpoint, err) -> {
-                if (err != null) {
-                    result.completeExceptionally(err);
-                    return;
+            ready(timeoutMs).whenComplete((endpoint, notReady) -> {
+                if (notReady != null) {
+                    result.completeExceptionally(notReady);
+                } else {
+                    long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+                    onEventLoop(() -> sendNow(method, path, body, endpoint, left, timeoutMs, exchange, result));
                 }
-                long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-                onEventLoop(() -> http.request(options(method, path, endpoint).setTimeout(left)).onComplete(created -> {
-                    if (created.failed()) {
-                        failure(created.cause(), endpoint, timeoutMs).thenAccept(result::completeExceptionally);
-                        return;
-                    }
-                    HttpClientRequest req = created.result();
-                    // the body's handler is set in the same turn the response arrives: set later, the bytes that came
-                    // with the head would be dropped (an empty body although Content-Length said otherwise)
-                    req.response().compose(resp -> resp.body().map(b -> answer(method, path, resp, b, exchange)))
-                            .onSuccess(result::complete)
-                            .onFailure(e -> failure(e, endpoint, timeoutMs).thenAccept(result::completeExceptionally));
-                    if (body != null) {
-                        req.putHeader("Content-Type", "application/json").end(body);
-                    } else {
-                        req.end();
-                    }
-                }));
             });
         });
         return result;
+    }
+
+    /** The HTTP exchange of {@link #send}, on an event loop, once the server is ready. */
+    private void sendNow(HttpMethod method, String path, Buffer body, ModelServer.Endpoint endpoint, long leftMs,
+            long timeoutMs, ExchangeObserver.Exchange exchange, CompletableFuture<Response> result) {
+        http.request(options(method, path, endpoint).setTimeout(leftMs)).onComplete(created -> {
+            if (created.failed()) {
+                failure(created.cause(), endpoint, timeoutMs).thenAccept(result::completeExceptionally);
+                return;
+            }
+            HttpClientRequest req = created.result();
+            // the body's handler is set in the same turn the response arrives: set later, the bytes that came with
+            // the head would be dropped (an empty body although Content-Length said otherwise)
+            req.response().compose(resp -> resp.body().map(b -> answer(method, path, resp, b, exchange)))
+                    .onSuccess(result::complete)
+                    .onFailure(e -> failure(e, endpoint, timeoutMs).thenAccept(result::completeExceptionally));
+            if (body != null) {
+                req.putHeader("Content-Type", "application/json").end(body);
+            } else {
+                req.end();
+            }
+        });
     }
 
     private Response answer(HttpMethod method, String path, HttpClientResponse resp, Buffer b,
@@ -194,8 +200,9 @@ public final class LlamaServerClient implements AutoCloseable {
         state.admission = admission;
         admission.whenComplete((permit, busy) -> {
             if (busy != null) {
-                state.fail(busy instanceof UpstreamException u ? u
-                        : new UpstreamException(UpstreamException.Kind.BUSY, busy.getMessage(), busy));
+                if (busy instanceof UpstreamException refused) {
+                    state.fail(refused);
+                } // else the caller cancelled while queued, and cancel() ended the exchange
                 return;
             }
             state.permit = permit;
@@ -204,51 +211,61 @@ public final class LlamaServerClient implements AutoCloseable {
                 return;
             }
             exchange.admitted();
-            ready(idleTimeoutMs).whenComplete((endpoint, err) -> {
-                if (err != null) {
-                    state.fail(err instanceof UpstreamException u ? u
-                            : new UpstreamException(UpstreamException.Kind.UNAVAILABLE, err.getMessage(), err));
-                    return;
-                }
-                if (state.cancelled.get()) {
+            ready(idleTimeoutMs).whenComplete((endpoint, notReady) -> {
+                if (notReady != null) {
+                    state.fail((UpstreamException) notReady); // ready fails with nothing else
+                } else if (state.cancelled.get()) {
                     state.finish(499);
-                    return;
+                } else {
+                    onEventLoop(() -> streamNow(path, body, endpoint, state));
                 }
-                onEventLoop(() -> http.request(options(HttpMethod.POST, path, endpoint).setIdleTimeout(idleTimeoutMs))
-                        .onSuccess(req -> {
-                            state.request = req;
-                            if (state.cancelled.get()) {
-                                req.reset();
-                                state.finish(499);
-                                return;
-                            }
-                            // handlers first, then the request: the first events may come with the response's head
-                            req.response().onSuccess(resp -> state.receive(resp, endpoint))
-                                    .onFailure(e -> failure(e, endpoint, idleTimeoutMs).thenAccept(state::fail));
-                            // llama-server closes the connection after a streamed answer although it says keep-alive:
-                            // a pooled connection would be reused in the moment before its close arrives, and fail
-                            req.putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream")
-                                    .putHeader("Connection", "close").end(body);
-                        }).onFailure(e -> failure(e, endpoint, idleTimeoutMs).thenAccept(state::fail)));
             });
         });
         return state;
     }
 
+    /** The HTTP exchange of {@link #stream}, on an event loop, once the server is ready. */
+    private void streamNow(String path, Buffer body, ModelServer.Endpoint endpoint, StreamState state) {
+        http.request(options(HttpMethod.POST, path, endpoint).setIdleTimeout(state.idleTimeoutMs)).onSuccess(req -> {
+            state.request = req;
+            if (state.cancelled.get()) {
+                req.reset();
+                state.finish(499);
+                return;
+            }
+            // handlers first, then the request: the first events may come with the response's head
+            req.response().onSuccess(resp -> state.receive(resp, endpoint))
+                    .onFailure(e -> failure(e, endpoint, state.idleTimeoutMs).thenAccept(state::fail));
+            // llama-server closes the connection after a streamed answer although it says keep-alive: a pooled
+            // connection would be reused in the moment before its close arrives, and fail
+            req.putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream")
+                    .putHeader("Connection", "close").end(body);
+        }).onFailure(e -> failure(e, endpoint, state.idleTimeoutMs).thenAccept(state::fail));
+    }
+
+    /**
+     * The server's endpoint once it is ready; failed with an {@link UpstreamException} (kind {@code UNAVAILABLE}, not
+     * wrapped) that says why it is not.
+     */
     private CompletableFuture<ModelServer.Endpoint> ready(long timeoutMs) {
-        return server.awaitReady(startIfStopped).orTimeout(timeoutMs, TimeUnit.MILLISECONDS).handle((e, err) -> {
+        CompletableFuture<ModelServer.Endpoint> ready = new CompletableFuture<>();
+        server.awaitReady(startIfStopped).orTimeout(timeoutMs, TimeUnit.MILLISECONDS).whenComplete((e, err) -> {
             if (err == null) {
-                return e;
+                ready.complete(e);
+                return;
             }
             Throwable cause = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
             if (cause instanceof java.util.concurrent.TimeoutException) {
-                throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, "llama-server '"
+                ready.completeExceptionally(new UpstreamException(UpstreamException.Kind.UNAVAILABLE, "llama-server '"
                         + server.spec().displayName() + "' was not ready within " + timeoutMs + " ms ("
                         + server.state().name().toLowerCase() + ": " + server.reason() + "); a large model may load"
-                        + " for longer: retry, or raise the request timeout", null);
+                        + " for longer: retry, or raise the request timeout", null));
+            } else {
+                ready.completeExceptionally(
+                        new UpstreamException(UpstreamException.Kind.UNAVAILABLE, cause.getMessage(), cause));
             }
-            throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, cause.getMessage(), cause);
         });
+        return ready;
     }
 
     private RequestOptions options(HttpMethod method, String path, ModelServer.Endpoint endpoint) {
@@ -357,8 +374,8 @@ public final class LlamaServerClient implements AutoCloseable {
             if (len > 0 && line.getByte(len - 1) == '\r') {
                 len--;
             }
-            if (len < DATA.length || !startsWith(line, DATA)) {
-                if (startsWith(line, ERROR)) {
+            if (len < DATA.length || !Bytes.startsWith(line, DATA)) {
+                if (Bytes.startsWith(line, ERROR)) {
                     fail(httpError(500, line.getBuffer(ERROR.length, len)));
                 }
                 return; // blank separators, comments, event names
@@ -461,17 +478,5 @@ public final class LlamaServerClient implements AutoCloseable {
         return new UpstreamException(UpstreamException.Kind.HTTP, status,
                 "llama-server '" + server.spec().displayName() + "' answered " + status + ": " + message, message,
                 null).withBody(body);
-    }
-
-    private static boolean startsWith(Buffer b, byte[] prefix) {
-        if (b.length() < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (b.getByte(i) != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 }

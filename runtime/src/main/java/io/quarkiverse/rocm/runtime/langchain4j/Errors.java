@@ -32,13 +32,14 @@ final class Errors {
      * included (check it with {@link #requireOk}).
      *
      * @param what the caller, for messages ({@code "RocmChatModel.chat()"})
+     * @param nonBlocking the non-blocking way to do the same on an event loop, if there is one
      */
     static LlamaServerClient.Response post(LlamaServerClient client, String path, Buffer body, Duration timeout,
-            String what) {
+            String what, String nonBlocking) {
         if (Context.isOnEventLoopThread()) {
             throw new IllegalStateException(what + " blocks until the whole answer is there and must not run on a"
                     + " Vert.x event loop: call it from a worker thread (@Blocking, or a blocking endpoint)"
-                    + (what.startsWith("RocmChatModel") ? ", or use the streaming chat instead" : ""));
+                    + (nonBlocking == null ? "" : ", or " + nonBlocking));
         }
         String model = client.server().spec().alias();
         try {

@@ -77,7 +77,7 @@ public class RocmChatModel implements ChatModel, StreamingChatModel {
     @Override
     public ChatResponse doChat(ChatRequest request) {
         LlamaServerClient.Response response = Errors.post(client, PATH, body(request, false), timeout,
-                "RocmChatModel.chat()");
+                "RocmChatModel.chat()", "use the streaming chat instead");
         if (logResponses) {
             LOG.infof("llama-server response (%d): %s", response.status(), response.body());
         }

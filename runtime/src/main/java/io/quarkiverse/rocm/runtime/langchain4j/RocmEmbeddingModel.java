@@ -43,7 +43,8 @@ public class RocmEmbeddingModel implements EmbeddingModel {
         ArrayNode input = body.putArray("input");
         segments.forEach(s -> input.add(s.text()));
         LlamaServerClient.Response r = Errors.post(client, "/v1/embeddings",
-                Buffer.buffer(JsonSchemas.write(RocmChatModel.MAPPER, body)), timeout, "RocmEmbeddingModel.embedAll()");
+                Buffer.buffer(JsonSchemas.write(RocmChatModel.MAPPER, body)), timeout, "RocmEmbeddingModel.embedAll()",
+                null);
         Errors.requireOk(client, r);
         try {
             JsonNode json = RocmChatModel.MAPPER.readTree(r.body().getBytes());

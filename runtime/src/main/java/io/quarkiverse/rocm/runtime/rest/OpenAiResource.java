@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkiverse.rocm.runtime.client.ExchangeObserver;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClient;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClients;
 import io.quarkiverse.rocm.runtime.client.UpstreamException;
@@ -60,7 +61,7 @@ public class OpenAiResource {
     RocmRuntimeConfig config;
 
     @Inject
-    jakarta.enterprise.inject.Instance<io.quarkiverse.rocm.runtime.client.ExchangeObserver> observers;
+    jakarta.enterprise.inject.Instance<ExchangeObserver> observers;
 
     @POST
     @Path("chat/completions")
@@ -154,8 +155,8 @@ public class OpenAiResource {
         }
         if (kind != OpenAiRequests.Kind.EMBEDDINGS && target.spec().embeddings()) {
             return refuse(path, target.spec().alias(), OpenAiErrors.badRequest("Model '" + target.spec().alias()
-                    + "' only serves embeddings.",
-                    "model"));
+                    + "' only serves embeddings: send its requests to the embeddings endpoint (.../embeddings), or choose"
+                    + " another model (available: " + String.join(", ", aliases()) + ").", "model"));
         }
         request.put("model", target.spec().alias());
         LlamaServerClient client = clients.client(target.name());
@@ -163,7 +164,7 @@ public class OpenAiResource {
         boolean stream = request.path("stream").asBoolean(false);
         if (!stream) {
             Uni<OpenAiErrors.Answer> answer = Uni.createFrom()
-                    .completionStage(() -> client.send(HttpMethod.POST, path, Buffer.buffer(write(request)), timeout))
+                    .completionStage(() -> client.send(HttpMethod.POST, path, write(request), timeout))
                     .map(OpenAiResource::answer)
                     .onFailure(UpstreamException.class).recoverWithItem(e -> OpenAiErrors.upstream((UpstreamException) e));
             return RestMulti.fromUniResponse(answer, a -> Multi.createFrom().item(a.body()), OpenAiErrors.Answer::headers,
@@ -176,7 +177,7 @@ public class OpenAiResource {
                 : request.putObject("stream_options");
         options.put("include_usage", true);
         StreamRelay relay = new StreamRelay(clientWantsUsage);
-        relay.attach(client.stream(path, Buffer.buffer(write(request)), timeout, relay));
+        relay.attach(client.stream(path, write(request), timeout, relay));
         // a client that leaves before the answer starts (while queued, say) gives its place up
         return RestMulti.fromUniResponse(Uni.createFrom().completionStage(relay.head).onCancellation().invoke(relay::cancel),
                 StreamRelay.Head::body, StreamRelay.Head::headers, StreamRelay.Head::status);
@@ -193,15 +194,19 @@ public class OpenAiResource {
 
     private static void reportUsage(LlamaServerClient.Response r) {
         try {
-            JsonNode json = MAPPER.readTree(r.body().getBytes());
-            JsonNode usage = json.path("usage");
-            if (!usage.isMissingNode()) {
-                r.exchange().usage(usage.path("prompt_tokens").asInt(), usage.path("completion_tokens").asInt(),
-                        json.path("timings").path("predicted_per_second").asDouble());
-            }
+            reportUsage(MAPPER.readTree(r.body().getBytes()), r.exchange());
         } catch (IOException e) {
             throw new UpstreamException(UpstreamException.Kind.HTTP, 502, "llama-server answered 200 with a body that"
                     + " is not JSON", null, e);
+        }
+    }
+
+    /** Tells the metrics the usage and speed of an answer (whole, or the last chunk of a stream), when it has them. */
+    static void reportUsage(JsonNode answer, ExchangeObserver.Exchange exchange) {
+        JsonNode usage = answer.path("usage");
+        if (!usage.isMissingNode()) {
+            exchange.usage(usage.path("prompt_tokens").asInt(), usage.path("completion_tokens").asInt(),
+                    answer.path("timings").path("predicted_per_second").asDouble());
         }
     }
 
@@ -242,9 +247,9 @@ public class OpenAiResource {
                 .put("owned_by", "quarkus-rocm").put("meta", meta);
     }
 
-    private static String write(ObjectNode node) {
+    private static Buffer write(ObjectNode node) {
         try {
-            return MAPPER.writeValueAsString(node);
+            return Buffer.buffer(MAPPER.writeValueAsBytes(node));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

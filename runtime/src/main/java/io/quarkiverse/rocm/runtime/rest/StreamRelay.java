@@ -8,9 +8,7 @@ import java.util.concurrent.CompletableFuture;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.quarkiverse.rocm.runtime.client.Bytes;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClient;
 import io.quarkiverse.rocm.runtime.client.SseListener;
 import io.quarkiverse.rocm.runtime.client.UpstreamException;
@@ -32,7 +30,6 @@ final class StreamRelay implements SseListener {
     private static final byte[] PREFIX = "data: ".getBytes();
     private static final byte[] SUFFIX = "\n\n".getBytes();
     private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Logger LOG = Logger.getLogger(StreamRelay.class);
 
     /** What the client gets: status, headers, body. */
@@ -185,15 +182,8 @@ final class StreamRelay implements SseListener {
 
     /** llama-server writes the usage chunk as {"choices":[],...,"usage":{...}}: a byte test, no copy per chunk. */
     private static boolean isUsageChunk(Buffer data) {
-        if (data.length() <= USAGE_CHUNK.length) {
-            return false;
-        }
-        for (int i = 0; i < USAGE_CHUNK.length; i++) {
-            if (data.getByte(i) != USAGE_CHUNK[i]) {
-                return false;
-            }
-        }
-        return data.toString().contains("\"usage\"");
+        return data.length() > USAGE_CHUNK.length && Bytes.startsWith(data, USAGE_CHUNK)
+                && data.toString().contains("\"usage\"");
     }
 
     private void reportUsage(Buffer data) {
@@ -202,10 +192,7 @@ final class StreamRelay implements SseListener {
             return;
         }
         try {
-            JsonNode chunk = MAPPER.readTree(data.getBytes());
-            JsonNode usage = chunk.path("usage");
-            s.exchange().usage(usage.path("prompt_tokens").asInt(), usage.path("completion_tokens").asInt(),
-                    chunk.path("timings").path("predicted_per_second").asDouble());
+            OpenAiResource.reportUsage(OpenAiResource.MAPPER.readTree(data.getBytes()), s.exchange());
         } catch (IOException e) {
             // the client still gets the chunk as it came; only the metrics miss this sample
             LOG.warnf("llama-server sent a usage chunk that is not JSON: %s", data);

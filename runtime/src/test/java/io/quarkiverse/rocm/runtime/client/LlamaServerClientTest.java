@@ -2,6 +2,7 @@ package io.quarkiverse.rocm.runtime.client;
 
 import static io.quarkiverse.rocm.runtime.TestSupport.tinySpec;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -89,6 +90,45 @@ class LlamaServerClientTest {
             assertThat(posts).isEqualTo((n + 1) / 2);
         } finally {
             threads.shutdownNow();
+        }
+    }
+
+    /** A server that is not running fails both kinds of request with its own reason, as a 503, not wrapped. */
+    @Test
+    void aStoppedServerIsReportedAsItIs() throws Exception {
+        ModelServer stopped = new ModelServer(tinySpec());
+        List<Integer> ends = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (LlamaServerClient c = new LlamaServerClient(vertx, stopped, 1, false, new Gate(1, 1))) {
+            c.observer((model, endpoint) -> new ExchangeObserver.Exchange() {
+                @Override
+                public void end(int status) {
+                    ends.add(status);
+                }
+            });
+            String reason = "llama-server 'default' is stopped (";
+            assertThatThrownBy(() -> c.send(HttpMethod.POST, "/completion", Buffer.buffer("{}"), 5_000)
+                    .get(10, TimeUnit.SECONDS)).cause().isInstanceOf(UpstreamException.class)
+                    .hasMessageStartingWith(reason)
+                    .satisfies(e -> assertThat(((UpstreamException) e).statusOrZero()).isEqualTo(503));
+            CompletableFuture<UpstreamException> streamed = new CompletableFuture<>();
+            c.stream("/completion", Buffer.buffer("{}"), 5_000, new SseListener() {
+                @Override
+                public void onData(Buffer data) {
+                }
+
+                @Override
+                public void onComplete() {
+                    streamed.completeExceptionally(new AssertionError("completed"));
+                }
+
+                @Override
+                public void onError(UpstreamException error) {
+                    streamed.complete(error);
+                }
+            });
+            assertThat(streamed.get(10, TimeUnit.SECONDS)).hasMessageStartingWith(reason)
+                    .extracting(UpstreamException::kind).isEqualTo(UpstreamException.Kind.UNAVAILABLE);
+            assertThat(ends).as("the metrics see both as 503").containsExactly(503, 503);
         }
     }
 
