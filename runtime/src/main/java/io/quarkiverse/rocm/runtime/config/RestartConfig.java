@@ -20,13 +20,16 @@ public interface RestartConfig {
     int maxAttempts();
 
     /**
-     * The wait before the first restart; it doubles with each failed attempt up to {@code max-backoff}.
+     * The wait before restarting a server that exited before becoming ready, or that crashed again within
+     * {@code max-backoff} of becoming ready (a crash loop); it doubles with each further such exit, up to
+     * {@code max-backoff}. A crash after a longer healthy run is restarted at once.
      */
     @WithDefault("500ms")
     Duration initialBackoff();
 
     /**
-     * The longest wait between two restarts.
+     * The longest wait between two restarts; also how long a restarted server must stay up for its next crash to be
+     * restarted at once again.
      */
     @WithDefault("30s")
     Duration maxBackoff();

@@ -37,7 +37,8 @@ import io.quarkiverse.rocm.runtime.process.Orphans;
  * <p>
  * Readiness is event-driven: the server's "listening" log line (it binds after loading the model), then one
  * {@code /health} check. A start fails when the server exits or makes no progress (no output) for the startup
- * timeout; a crash after readiness is restarted with exponential backoff. Pure Java: no CDI, no Vert.x.
+ * timeout; a crash after readiness is restarted at once, and with exponential backoff when it keeps crashing soon
+ * after becoming ready. Pure Java: no CDI, no Vert.x.
  */
 public final class ModelServer {
 
@@ -93,6 +94,8 @@ public final class ModelServer {
     private boolean everReady;
     private int restarts;
     private int failedAttempts;
+    private int quickCrashes;
+    private long readySinceNanos;
     private long startNanos;
     private long nextProgressLog;
     private Path keyFile;
@@ -322,6 +325,7 @@ public final class ModelServer {
                 deleteKeyFile(); // read at start; no need to leave the secret on disk
                 everReady = true;
                 failedAttempts = 0;
+                readySinceNanos = System.nanoTime();
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
                 transition(State.READY, "ready in " + ms + " ms");
                 LOG.infof("llama-server '%s' ready on %s:%d in %d ms (pid %d, context %d x %d slots)",
@@ -443,13 +447,22 @@ public final class ModelServer {
                 String message = "llama-server '" + spec.displayName() + "' (pid " + p.pid() + ") " + how
                         + ". Last output:" + p.tail(10);
                 if (!spec.restart().enabled()) {
-                    fail(p, message + " Restarting is disabled (" + "quarkus.rocm.restart.enabled).");
+                    fail(p, message + " Restarting is disabled (quarkus.rocm.restart.enabled=false).");
                     return;
                 }
+                // a restarted server that crashes again soon (within max-backoff of being ready) is in a crash loop:
+                // back off; the first crash, or one after a longer healthy run, is restarted at once
+                boolean quick = restarts > 1
+                        && System.nanoTime() - readySinceNanos < spec.restart().maxBackoff().toNanos();
+                quickCrashes = quick ? quickCrashes + 1 : 0;
+                Duration wait = quickCrashes == 0 ? Duration.ZERO : spec.restart().backoff(quickCrashes);
                 ready = new CompletableFuture<>();
-                transition(State.RESTARTING, how);
-                LOG.warnf("%s Restarting it (restart %d).", message, restarts);
-                TIMER.execute(this::launch);
+                transition(State.RESTARTING, how + (wait.isZero() ? "" : "; restarting in " + wait.toMillis() + " ms"));
+                LOG.warnf("%s Restarting it (restart %d%s).", message, restarts,
+                        wait.isZero() ? ""
+                                : ", in " + wait.toMillis() + " ms: it crashed " + (quickCrashes + 1)
+                                        + " times in a row soon after starting");
+                TIMER.schedule(this::launch, wait.toMillis(), TimeUnit.MILLISECONDS);
                 return;
             }
             // exited while starting

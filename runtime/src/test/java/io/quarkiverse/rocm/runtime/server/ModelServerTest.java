@@ -134,6 +134,30 @@ class ModelServerTest {
     }
 
     @Test
+    void aServerThatKeepsCrashingSoonAfterRestartsIsRestartedWithGrowingWaits() throws Exception {
+        ModelServer server = server(tinySpec("quarkus.rocm.restart.initial-backoff", "300ms",
+                "quarkus.rocm.restart.max-backoff", "30s"));
+        List<String> restarting = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server.addListener((s, from, to, why) -> {
+            if (to == ModelServer.State.RESTARTING) {
+                restarting.add(why);
+            }
+        });
+        ModelServer.Endpoint endpoint = await(server.start());
+        for (int crash = 1; crash <= 3; crash++) {
+            signal(endpoint.pid(), "KILL");
+            int seen = crash;
+            waitFor(() -> restarting.size() == seen, "restart " + seen);
+            endpoint = await(server.awaitReady(false));
+        }
+        assertThat(restarting).as("the first crash is restarted at once; then 300 ms, doubling").containsExactly(
+                "was killed by signal 9 (SIGKILL)",
+                "was killed by signal 9 (SIGKILL); restarting in 300 ms",
+                "was killed by signal 9 (SIGKILL); restarting in 600 ms");
+        assertThat(server.restarts()).isEqualTo(3);
+    }
+
+    @Test
     void aStoppedServerIsNotAliveUntilItContinues() throws Exception {
         ModelServer server = server(tinySpec("quarkus.rocm.canary.interval", "100ms", "quarkus.rocm.canary.timeout",
                 "400ms"));
