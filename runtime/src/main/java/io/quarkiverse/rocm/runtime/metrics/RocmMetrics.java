@@ -150,12 +150,21 @@ public class RocmMetrics implements ExchangeObserver {
             return new Exchange() {
                 @Override
                 public void end(int status) {
-                    Counter.builder("rocm.requests").tags("model", model, "endpoint", endpoint, "status",
-                            Integer.toString(status)).register(registry).increment();
+                    count(requestTags(model, endpoint, status));
                 }
             };
         }
         return new Observed(meters(model), model, endpoint);
+    }
+
+    private static Tags requestTags(String model, String endpoint, int status) {
+        return Tags.of("model", model, "endpoint", endpoint, "status", status == 0 ? "broken" : Integer.toString(status));
+    }
+
+    private void count(Tags request) {
+        Counter.builder("rocm.requests").tags(request)
+                .description("Requests, by model, endpoint and status (499: cancelled by the caller)")
+                .register(registry).increment();
     }
 
     /** The meters of one model, resolved once: the token path does no lookups. */
@@ -235,11 +244,8 @@ public class RocmMetrics implements ExchangeObserver {
 
         @Override
         public void end(int status) {
-            String s = status == 0 ? "broken" : Integer.toString(status);
-            Tags tags = Tags.of("model", model, "endpoint", endpoint, "status", s);
-            Counter.builder("rocm.requests").tags(tags)
-                    .description("Requests, by model, endpoint and status (499: cancelled by the caller)")
-                    .register(registry).increment();
+            Tags tags = requestTags(model, endpoint, status);
+            count(tags);
             Timer.builder("rocm.request.duration").tags(tags).description("Time from the request to its end")
                     .register(registry).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
