@@ -6,13 +6,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
-import io.quarkus.test.QuarkusExtensionTest;
+import io.quarkus.test.QuarkusUnitTest;
 
 /** A missing model file stops the start before anything is spawned, naming the property and the path. */
 public class BadModelPathTest {
 
     @RegisterExtension
-    static final QuarkusExtensionTest app = new QuarkusExtensionTest()
+    static final QuarkusUnitTest app = new QuarkusUnitTest()
             .withEmptyApplication()
             .overrideConfigKey("quarkus.rocm.model.path", "/nonexistent/models/llama.gguf")
             .assertException(e -> {

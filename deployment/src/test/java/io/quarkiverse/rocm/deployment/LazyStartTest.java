@@ -10,13 +10,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.quarkiverse.rocm.runtime.langchain4j.RocmChatModel;
 import io.quarkiverse.rocm.runtime.server.ModelServer;
 import io.quarkiverse.rocm.testing.TinyModel;
-import io.quarkus.test.QuarkusExtensionTest;
+import io.quarkus.test.QuarkusUnitTest;
 
 /** With quarkus.rocm.start=lazy nothing runs until the first request, which starts the server and is served. */
 public class LazyStartTest {
 
     @RegisterExtension
-    static final QuarkusExtensionTest app = new QuarkusExtensionTest()
+    static final QuarkusUnitTest app = new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClasses(TestModels.class, LlamaServers.class))
             .overrideConfigKey("quarkus.rocm.model.path", TestModels.tiny().toString())
             .overrideConfigKey("quarkus.rocm.threads", "1")

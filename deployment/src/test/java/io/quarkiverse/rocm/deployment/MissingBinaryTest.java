@@ -6,13 +6,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkiverse.rocm.runtime.process.LlamaServerException;
-import io.quarkus.test.QuarkusExtensionTest;
+import io.quarkus.test.QuarkusUnitTest;
 
 /** A configured binary that does not exist is an error naming the property, not a silent fallback. */
 public class MissingBinaryTest {
 
     @RegisterExtension
-    static final QuarkusExtensionTest app = new QuarkusExtensionTest()
+    static final QuarkusUnitTest app = new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClass(TestModels.class))
             .overrideConfigKey("quarkus.rocm.model.path", TestModels.tiny().toString())
             .overrideConfigKey("quarkus.rocm.binary", "/opt/llama.cpp/bin/llama-server")

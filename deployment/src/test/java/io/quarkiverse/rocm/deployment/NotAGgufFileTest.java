@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
-import io.quarkus.test.QuarkusExtensionTest;
+import io.quarkus.test.QuarkusUnitTest;
 
 /** A file that is not GGUF is refused with the property, the path and what the file starts with. */
 public class NotAGgufFileTest {
@@ -29,7 +29,7 @@ public class NotAGgufFileTest {
     }
 
     @RegisterExtension
-    static final QuarkusExtensionTest app = new QuarkusExtensionTest()
+    static final QuarkusUnitTest app = new QuarkusUnitTest()
             .withEmptyApplication()
             .overrideConfigKey("quarkus.rocm.model.path", FILE.toString())
             .assertException(e -> {

@@ -6,13 +6,13 @@ import static org.hamcrest.Matchers.equalTo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.quarkus.test.QuarkusExtensionTest;
+import io.quarkus.test.QuarkusUnitTest;
 
 /** The API under a root path of one's choice. */
 public class OpenAiApiPathTest {
 
     @RegisterExtension
-    static final QuarkusExtensionTest app = new QuarkusExtensionTest()
+    static final QuarkusUnitTest app = new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClass(TestModels.class))
             .overrideConfigKey("quarkus.rocm.model.path", TestModels.tiny().toString())
             .overrideConfigKey("quarkus.rocm.threads", "1")

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkiverse.rocm.runtime.langchain4j.RocmChatModel;
 import io.quarkiverse.rocm.testing.TinyModel;
-import io.quarkus.test.QuarkusExtensionTest;
+import io.quarkus.test.QuarkusUnitTest;
 
 /**
  * No llama-server anywhere in test mode: the build installs one with the project's installer (into a folder of its
@@ -23,7 +23,7 @@ public class ProvisioningTest {
     static final Path INSTALL_DIR = Path.of("target", "provisioning-test", "llama.cpp").toAbsolutePath();
 
     @RegisterExtension
-    static final QuarkusExtensionTest app = new QuarkusExtensionTest()
+    static final QuarkusUnitTest app = new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClass(TestModels.class))
             .overrideConfigKey("quarkus.rocm.model.path", TestModels.tiny().toString())
             .overrideConfigKey("quarkus.rocm.threads", "1")

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.langchain4j.model.chat.ChatModel;
-import io.quarkus.test.QuarkusExtensionTest;
+import io.quarkus.test.QuarkusUnitTest;
 
 /** With several providers and none selected, the build says which property to set and lists rocm. */
 public class SeveralProvidersUnselectedTest {
@@ -21,7 +21,7 @@ public class SeveralProvidersUnselectedTest {
     }
 
     @RegisterExtension
-    static final QuarkusExtensionTest app = new QuarkusExtensionTest()
+    static final QuarkusUnitTest app = new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClasses(TestModels.class, UsesChat.class))
             .overrideConfigKey("quarkus.rocm.model.path", TestModels.tiny().toString())
             .assertException(e -> assertThat(RootCause.of(e, io.quarkus.runtime.configuration.ConfigurationException.class))

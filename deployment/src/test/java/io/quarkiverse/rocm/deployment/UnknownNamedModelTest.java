@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.langchain4j.model.chat.ChatModel;
 import io.quarkiverse.langchain4j.ModelName;
 import io.quarkus.runtime.configuration.ConfigurationException;
-import io.quarkus.test.QuarkusExtensionTest;
+import io.quarkus.test.QuarkusUnitTest;
 
 /** A named chat model on the rocm provider needs a model of that name: the build says which property to set. */
 public class UnknownNamedModelTest {
@@ -24,7 +24,7 @@ public class UnknownNamedModelTest {
     }
 
     @RegisterExtension
-    static final QuarkusExtensionTest app = new QuarkusExtensionTest()
+    static final QuarkusUnitTest app = new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClasses(TestModels.class, UsesCoder.class))
             .overrideConfigKey("quarkus.rocm.model.path", TestModels.tiny().toString())
             .overrideConfigKey("quarkus.langchain4j.coder.chat-model.provider", "rocm")
