@@ -2,13 +2,11 @@ package io.quarkiverse.rocm.deployment;
 
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Singleton;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.jandex.AnnotationInstance;
 import org.jboss.jandex.ClassType;
 import org.jboss.jandex.DotName;
@@ -67,9 +65,9 @@ class RocmChatModelProcessor {
 
     @BuildStep
     @Record(ExecutionTime.RUNTIME_INIT)
-    void embeddingBeans(RocmRecorder recorder, List<SelectedEmbeddingModelCandidateBuildItem> selected,
-            BuildProducer<SyntheticBeanBuildItem> beans) {
-        Set<String> named = namedModels();
+    void embeddingBeans(RocmRecorder recorder, ConfiguredModelsBuildItem models,
+            List<SelectedEmbeddingModelCandidateBuildItem> selected, BuildProducer<SyntheticBeanBuildItem> beans) {
+        Set<String> named = models.named();
         for (SelectedEmbeddingModelCandidateBuildItem s : selected) {
             if (!PROVIDER.equals(s.getProvider())) {
                 continue;
@@ -88,30 +86,11 @@ class RocmChatModelProcessor {
         }
     }
 
-    /** Model names configured as {@code quarkus.rocm."name".model.*}, as far as the build can see them. */
-    static Set<String> namedModels() {
-        Set<String> names = new TreeSet<>();
-        for (String p : ConfigProvider.getConfig().getPropertyNames()) {
-            if (!p.startsWith("quarkus.rocm.")) {
-                continue;
-            }
-            String rest = p.substring("quarkus.rocm.".length());
-            for (String suffix : List.of(".model.path", ".model.dir", ".model.file")) {
-                if (rest.endsWith(suffix) && rest.length() > suffix.length()) {
-                    String name = rest.substring(0, rest.length() - suffix.length());
-                    names.add(name.startsWith("\"") && name.endsWith("\"") ? name.substring(1, name.length() - 1)
-                            : name);
-                }
-            }
-        }
-        return names;
-    }
-
     @BuildStep
     @Record(ExecutionTime.RUNTIME_INIT)
-    void beans(RocmRecorder recorder, List<SelectedChatModelProviderBuildItem> selected,
+    void beans(RocmRecorder recorder, ConfiguredModelsBuildItem models, List<SelectedChatModelProviderBuildItem> selected,
             BuildProducer<SyntheticBeanBuildItem> beans) {
-        Set<String> named = namedModels();
+        Set<String> named = models.named();
         // @Inject RocmChatModel (and @Inject @ModelName("x") RocmChatModel)
         beans.produce(configure(SyntheticBeanBuildItem.configure(ROCM_CHAT_MODEL), NamedConfigUtil.DEFAULT_NAME)
                 .scope(Singleton.class).unremovable()

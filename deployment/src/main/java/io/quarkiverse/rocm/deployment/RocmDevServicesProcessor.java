@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -24,25 +25,33 @@ import io.quarkus.deployment.IsNormal;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
+import io.quarkus.deployment.dev.devservices.DevServicesConfig;
 import io.quarkus.deployment.pkg.builditem.OutputTargetBuildItem;
 
 /**
  * Zero configuration in dev and test mode: a llama-server binary is installed when none is found, and the built-in
- * tiny test model is served when no model is configured. Production builds never do either.
+ * tiny test model is served when no model is configured. Production builds never do either, nor does a build with
+ * {@code quarkus.devservices.enabled=false} or {@code quarkus.rocm.devservices.enabled=false}.
  */
 class RocmDevServicesProcessor {
 
     private static final Logger LOG = Logger.getLogger(RocmDevServicesProcessor.class);
     static final String INSTALLER = "install-llama-server.sh";
 
-    @BuildStep(onlyIfNot = IsNormal.class)
-    void zeroConfiguration(RocmBuildTimeConfig buildConfig, OutputTargetBuildItem target,
-            BuildProducer<RunTimeConfigurationDefaultBuildItem> defaults) {
-        if (!buildConfig.devservices().enabled()) {
-            return;
+    static class Enabled implements BooleanSupplier {
+        RocmBuildTimeConfig config;
+
+        @Override
+        public boolean getAsBoolean() {
+            return config.devservices().enabled();
         }
+    }
+
+    @BuildStep(onlyIfNot = IsNormal.class, onlyIf = { DevServicesConfig.Enabled.class, Enabled.class })
+    void zeroConfiguration(ConfiguredModelsBuildItem models, OutputTargetBuildItem target,
+            BuildProducer<RunTimeConfigurationDefaultBuildItem> defaults) {
         Config config = ConfigProvider.getConfig();
-        if (!anyModelConfigured(config)) {
+        if (!models.any()) {
             Path model = target.getOutputDirectory().resolve("quarkus-rocm").resolve("tiny-llama.gguf");
             try {
                 TinyModel.defaults().ensure(model);
@@ -56,16 +65,6 @@ class RocmDevServicesProcessor {
             defaults.produce(new RunTimeConfigurationDefaultBuildItem("quarkus.rocm.threads", "1"));
         }
         ensureBinary(config);
-    }
-
-    static boolean anyModelConfigured(Config config) {
-        for (String name : config.getPropertyNames()) {
-            if (name.startsWith("quarkus.rocm.") && (name.endsWith("model.path") || name.endsWith("model.dir")
-                    || name.endsWith("model.file"))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void ensureBinary(Config config) {

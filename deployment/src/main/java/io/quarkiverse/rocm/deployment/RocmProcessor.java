@@ -4,6 +4,8 @@ import java.util.Optional;
 
 import jakarta.inject.Singleton;
 
+import org.eclipse.microprofile.config.ConfigProvider;
+
 import io.quarkiverse.rocm.runtime.RocmRecorder;
 import io.quarkiverse.rocm.runtime.health.RocmLivenessCheck;
 import io.quarkiverse.rocm.runtime.health.RocmReadinessCheck;
@@ -35,6 +37,11 @@ class RocmProcessor {
     @BuildStep
     FeatureBuildItem feature() {
         return new FeatureBuildItem(FEATURE);
+    }
+
+    @BuildStep
+    ConfiguredModelsBuildItem configuredModels() {
+        return ConfiguredModelsBuildItem.scan(ConfigProvider.getConfig());
     }
 
     @BuildStep

@@ -14,4 +14,13 @@ final class RootCause {
         }
         throw new AssertionError("no " + type.getName() + " in the cause chain", e);
     }
+
+    /** The messages of the whole cause chain, one per line. */
+    static String messages(Throwable e) {
+        StringBuilder s = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            s.append(t.getClass().getName()).append(": ").append(t.getMessage()).append('\n');
+        }
+        return s.toString();
+    }
 }

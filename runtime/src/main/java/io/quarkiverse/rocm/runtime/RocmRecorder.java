@@ -9,12 +9,14 @@ import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.util.TypeLiteral;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import dev.langchain4j.model.chat.listener.ChatModelListener;
 import io.quarkiverse.langchain4j.ModelBuilderCustomizer;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClients;
 import io.quarkiverse.rocm.runtime.config.RocmRuntimeConfig;
+import io.quarkiverse.rocm.runtime.config.UnexpandedValues;
 import io.quarkiverse.rocm.runtime.langchain4j.RocmChatModel;
 import io.quarkiverse.rocm.runtime.langchain4j.RocmChatModels;
 import io.quarkiverse.rocm.runtime.process.Orphans;
@@ -52,6 +54,7 @@ public class RocmRecorder {
         if (reaped > 0) {
             LOG.infof("Stopped %d llama-server process(es) left behind by applications that were killed", reaped);
         }
+        UnexpandedValues.check(ConfigProvider.getConfig());
         List<ServerSpec> specs = ServerSpecs.from(c, System.getenv());
         ModelServers servers = ModelServers.create(specs, devMode, c.start() == RocmRuntimeConfig.StartMode.LAZY);
         shutdown.addShutdownTask(() -> servers.close(devMode));

@@ -19,8 +19,9 @@ import io.quarkiverse.rocm.runtime.process.LlamaServerException;
  * The application's model servers, by configuration name and by alias.
  * <p>
  * In dev mode a server whose {@link ServerSpec} did not change survives a live reload: servers are kept in a static
- * holder between application starts (this class is loaded by the base class loader, which reloads do not replace),
- * and a JVM shutdown hook stops whatever is left when dev mode ends.
+ * holder between application starts (this class is loaded by the base class loader, which reloads do not replace).
+ * Dev mode's end stops whatever is kept ({@link #stopKept()}, called by {@code RocmHotReplacementSetup}), and a JVM
+ * shutdown hook does so too in case the JVM exits without closing dev mode.
  */
 public final class ModelServers {
 
@@ -32,13 +33,15 @@ public final class ModelServers {
     private final Map<String, ModelServer> byName = new LinkedHashMap<>();
     private final Map<String, ModelServer> byAlias = new LinkedHashMap<>();
     private final boolean lazy;
+    private final boolean reuse;
 
-    private ModelServers(List<ModelServer> servers, boolean lazy) {
+    private ModelServers(List<ModelServer> servers, boolean lazy, boolean reuse) {
         for (ModelServer s : servers) {
             byName.put(s.name(), s);
             byAlias.put(s.spec().alias(), s);
         }
         this.lazy = lazy;
+        this.reuse = reuse;
     }
 
     /**
@@ -66,10 +69,14 @@ public final class ModelServers {
             stale.stop();
         }
         KEPT.clear();
-        return new ModelServers(servers, lazy);
+        return new ModelServers(servers, lazy, reuse);
     }
 
-    /** Starts every server that is not running; returns when all are ready, or throws the first failure. */
+    /**
+     * Starts every server that is not running; returns when all are ready, or throws the first failure. A failed start
+     * stops every server of this start; in dev mode the ones that are ready are kept for the next attempt (a fixed
+     * configuration then reuses them), and only the failed ones are stopped.
+     */
     public void startAndWait() {
         List<CompletableFuture<ModelServer.Endpoint>> starting = new ArrayList<>();
         for (ModelServer s : byName.values()) {
@@ -78,7 +85,7 @@ public final class ModelServers {
         try {
             CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
         } catch (CompletionException e) {
-            close(false);
+            close(reuse);
             if (e.getCause() instanceof LlamaServerException l) {
                 throw new LlamaServerException(l.getMessage(), l);
             }
@@ -110,12 +117,22 @@ public final class ModelServers {
     private static synchronized void installHook() {
         if (!hookInstalled) {
             hookInstalled = true;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                for (ModelServer s : KEPT.values()) {
-                    s.stop();
-                }
-            }, "rocm-stop-kept-servers"));
+            Runtime.getRuntime().addShutdownHook(new Thread(ModelServers::stopKept, "rocm-stop-kept-servers"));
         }
+    }
+
+    /** Stops the servers kept for a live reload: dev mode has ended. */
+    public static void stopKept() {
+        for (ModelServer s : KEPT.values()) {
+            LOG.infof("Stopping llama-server '%s': dev mode ended", s.spec().displayName());
+            s.stop();
+        }
+        KEPT.clear();
+    }
+
+    /** The servers kept for the next live reload (dev mode, between two application starts). */
+    static Collection<ModelServer> kept() {
+        return List.copyOf(KEPT.values());
     }
 
     /** Whether servers start on first use. */

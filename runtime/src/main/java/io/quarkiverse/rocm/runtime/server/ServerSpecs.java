@@ -23,6 +23,7 @@ import io.quarkiverse.rocm.runtime.gpu.GpuDevice;
 import io.quarkiverse.rocm.runtime.gpu.GpuSelection;
 import io.quarkiverse.rocm.runtime.gpu.VramPreflight;
 import io.quarkiverse.rocm.runtime.process.BinaryLocator;
+import io.quarkiverse.rocm.runtime.process.LlamaServerException;
 import io.quarkus.runtime.configuration.ConfigurationException;
 
 /**
@@ -63,7 +64,13 @@ public final class ServerSpecs {
 
     public static List<ServerSpec> from(RocmRuntimeConfig config, Map<String, String> env) {
         BinaryLocator.Located binary = BinaryLocator.locate(config.binary(), env, config.installDir());
-        String version = BinaryLocator.version(binary.path());
+        String version;
+        try {
+            version = BinaryLocator.version(binary.path());
+        } catch (LlamaServerException e) {
+            throw new LlamaServerException(e.getMessage() + " (found through " + binary.source() + "; set "
+                    + BinaryLocator.PROPERTY + " to a working llama-server)", e);
+        }
         LOG.debugf("Using llama-server %s (%s) from %s", binary.path(), version, binary.source());
         List<GpuDevice> gpus = AmdGpus.scan(config.gpu().sysfsRoot());
         List<ServerSpec> specs = new ArrayList<>();
@@ -176,13 +183,13 @@ public final class ServerSpecs {
                         + ServerSpec.property(name, "model.dir") + " with " + ServerSpec.property(name, "model.file")
                         + ", not both.");
             }
-            return f.path().get();
+            return f.path().get().toAbsolutePath(); // relative to the working directory, shown in full in errors
         }
         if (f.dir().isEmpty()) {
             throw new ConfigurationException(ServerSpec.property(name, "model.file") + " is set but "
                     + ServerSpec.property(name, "model.dir") + " is not: set it to the folder of the GGUF file.");
         }
-        Path dir = f.dir().get();
+        Path dir = f.dir().get().toAbsolutePath();
         if (!Files.isDirectory(dir)) {
             throw new ConfigurationException(ServerSpec.property(name, "model.dir") + "=" + dir
                     + " is not a folder.");

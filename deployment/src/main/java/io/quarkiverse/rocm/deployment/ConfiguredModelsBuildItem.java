@@ -1,0 +1,62 @@
+package io.quarkiverse.rocm.deployment;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.eclipse.microprofile.config.Config;
+
+import io.quarkus.builder.item.SimpleBuildItem;
+
+/**
+ * The models the build can see in the configuration ({@code quarkus.rocm.model.*} for the default model,
+ * {@code quarkus.rocm."name".model.*} for named ones): which beans to create, and whether dev services must provide
+ * a model. Scanned once; the runtime validates them again from the typed configuration.
+ */
+public final class ConfiguredModelsBuildItem extends SimpleBuildItem {
+
+    private static final String PREFIX = "quarkus.rocm.";
+    private static final String[] SUFFIXES = { "model.path", "model.dir", "model.file" };
+
+    private final boolean defaultModel;
+    private final Set<String> named;
+
+    ConfiguredModelsBuildItem(boolean defaultModel, Set<String> named) {
+        this.defaultModel = defaultModel;
+        this.named = Set.copyOf(named);
+    }
+
+    static ConfiguredModelsBuildItem scan(Config config) {
+        boolean defaultModel = false;
+        Set<String> named = new TreeSet<>();
+        for (String p : config.getPropertyNames()) {
+            if (!p.startsWith(PREFIX)) {
+                continue;
+            }
+            String rest = p.substring(PREFIX.length());
+            for (String suffix : SUFFIXES) {
+                if (rest.equals(suffix)) {
+                    defaultModel = true;
+                } else if (rest.endsWith("." + suffix)) {
+                    String name = rest.substring(0, rest.length() - suffix.length() - 1);
+                    named.add(name.startsWith("\"") && name.endsWith("\"") ? name.substring(1, name.length() - 1) : name);
+                }
+            }
+        }
+        return new ConfiguredModelsBuildItem(defaultModel, named);
+    }
+
+    /** Whether the default model has a file configured. */
+    public boolean defaultModel() {
+        return defaultModel;
+    }
+
+    /** The named models, sorted. */
+    public Set<String> named() {
+        return named;
+    }
+
+    /** Whether any model is configured. */
+    public boolean any() {
+        return defaultModel || !named.isEmpty();
+    }
+}
