@@ -39,11 +39,13 @@ public final class LlamaServerProcess {
     private final CompletableFuture<Integer> port = new CompletableFuture<>();
     private final CompletableFuture<Void> outputDrained = new CompletableFuture<>();
     private final ArrayDeque<String> lastLines = new ArrayDeque<>(KEPT_LINES);
+    private final OutputLog output;
     private volatile long lastOutputNanos = System.nanoTime();
 
-    private LlamaServerProcess(String name, Process process) {
+    private LlamaServerProcess(String name, Process process, OutputLog output) {
         this.name = name;
         this.process = process;
+        this.output = output;
         this.serverLog = Logger.getLogger(LOG_CATEGORY + "." + name);
         Thread pump = new Thread(this::pump, "llama-server-" + name + "-output");
         pump.setDaemon(true);
@@ -57,10 +59,11 @@ public final class LlamaServerProcess {
      * @param name the model's name, used for the log category {@code llama-server.<name>} and thread names
      * @param command the binary and its arguments
      * @param environment added to this JVM's environment
+     * @param output where every line is appended too (the model's output across restarts)
      */
-    public static LlamaServerProcess start(String name, List<String> command, Map<String, String> environment)
-            throws IOException {
-        return new LlamaServerProcess(name, Spawner.start(command, environment));
+    public static LlamaServerProcess start(String name, List<String> command, Map<String, String> environment,
+            OutputLog output) throws IOException {
+        return new LlamaServerProcess(name, Spawner.start(command, environment), output);
     }
 
     public long pid() {
@@ -147,6 +150,7 @@ public final class LlamaServerProcess {
                     }
                     lastLines.addLast(line);
                 }
+                output.append(line);
                 log(line);
                 if (!port.isDone()) {
                     Matcher m = LISTENING.matcher(line);

@@ -29,6 +29,8 @@ import org.jboss.logging.Logger;
 import io.quarkiverse.rocm.runtime.process.LlamaServerException;
 import io.quarkiverse.rocm.runtime.process.LlamaServerProcess;
 import io.quarkiverse.rocm.runtime.process.Orphans;
+import io.quarkiverse.rocm.runtime.process.OutputLog;
+import io.quarkiverse.rocm.runtime.process.Redaction;
 
 /**
  * Owns one model's llama-server for its whole life: a small state machine
@@ -67,6 +69,8 @@ public final class ModelServer {
     static final String HOST = "127.0.0.1";
     private static final Logger LOG = Logger.getLogger(ModelServer.class);
     private static final Duration PROGRESS_LOG_INTERVAL = Duration.ofSeconds(10);
+    /** Lines of output kept across restarts (the Dev UI's log page). */
+    private static final int OUTPUT_LINES = 500;
     private static final ScheduledExecutorService TIMER = Executors.newScheduledThreadPool(1, r -> {
         Thread t = new Thread(r, "rocm-supervisor");
         t.setDaemon(true);
@@ -82,6 +86,7 @@ public final class ModelServer {
     private final ServerSpec spec;
     private final String apiKey;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final OutputLog output = new OutputLog(OUTPUT_LINES);
     private final Object lock = new Object();
 
     // guarded by lock
@@ -99,6 +104,8 @@ public final class ModelServer {
     private long startNanos;
     private long nextProgressLog;
     private Path keyFile;
+    private List<String> command = List.of();
+    private String lastExit;
     private ScheduledFuture<?> canary;
     // canary results, read without the lock
     private volatile long canaryStartedNanos;
@@ -123,6 +130,41 @@ public final class ModelServer {
 
     public void addListener(Listener listener) {
         listeners.add(listener);
+    }
+
+    public void removeListener(Listener listener) {
+        listeners.remove(listener);
+    }
+
+    /** The output of this model's llama-servers, across restarts. */
+    public OutputLog output() {
+        return output;
+    }
+
+    /** The command line of the last start, with secrets redacted; empty before the first start. */
+    public List<String> commandLine() {
+        synchronized (lock) {
+            return Redaction.commandLine(command);
+        }
+    }
+
+    /** How the last process that was not stopped on purpose ended ({@code pid 123 was killed by signal 9}), or null. */
+    public String lastExit() {
+        synchronized (lock) {
+            return lastExit;
+        }
+    }
+
+    /**
+     * Stops the server and starts it again (an operator's action); the future completes when it is ready again.
+     * Requests waiting for it fail with "stopped", as on any stop.
+     */
+    public CompletableFuture<Endpoint> restart(String why) {
+        LOG.infof("Restarting llama-server '%s': %s", spec.displayName(), why);
+        return CompletableFuture.supplyAsync(() -> {
+            stop();
+            return start();
+        }, PROBES).thenCompose(f -> f);
     }
 
     public State state() {
@@ -274,8 +316,9 @@ public final class ModelServer {
                 Map<String, String> env = new HashMap<>(spec.environment());
                 env.put(Orphans.OWNER_VARIABLE, Orphans.ownerTag());
                 LOG.debugf("Starting %s", command);
-                p = LlamaServerProcess.start(spec.displayName(), command, env);
+                p = LlamaServerProcess.start(spec.displayName(), command, env, output);
                 process = p;
+                this.command = List.copyOf(command);
             } catch (IOException | RuntimeException e) {
                 fail(null, "cannot run " + spec.binary() + ": " + e.getMessage());
                 return;
@@ -441,6 +484,7 @@ public final class ModelServer {
             }
             cancelWatchdog();
             String how = describeExit(code);
+            lastExit = "pid " + p.pid() + " " + how;
             if (state == State.READY) {
                 // a crash of a working server: in-flight requests see their connection break; restart
                 restarts++;

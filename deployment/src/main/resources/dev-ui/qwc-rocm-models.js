@@ -1,0 +1,108 @@
+import { LitElement, html, css } from 'lit';
+import { JsonRpc } from 'jsonrpc';
+
+/** Every model's llama-server, live: state, process, context, restarts, VRAM, GGUF metadata, command line. */
+export class QwcRocmModels extends LitElement {
+
+    jsonRpc = new JsonRpc(this);
+
+    static styles = css`
+        :host { display: block; padding: var(--lumo-space-m); }
+        table { border-collapse: collapse; width: 100%; }
+        th, td { text-align: left; padding: var(--lumo-space-xs) var(--lumo-space-s); vertical-align: top;
+                 border-bottom: 1px solid var(--lumo-contrast-10pct); }
+        th { color: var(--lumo-secondary-text-color); font-weight: normal; }
+        .state { font-weight: bold; padding: 0 var(--lumo-space-xs); border-radius: var(--lumo-border-radius-s); }
+        .READY { color: var(--lumo-success-text-color); background: var(--lumo-success-color-10pct); }
+        .STARTING, .RESTARTING, .STOPPING { color: var(--lumo-warning-text-color, orange); }
+        .FAILED { color: var(--lumo-error-text-color); background: var(--lumo-error-color-10pct); }
+        .reason, .muted { color: var(--lumo-secondary-text-color); font-size: var(--lumo-font-size-s); }
+        pre { white-space: pre-wrap; word-break: break-all; font-size: var(--lumo-font-size-xs); margin: 0; }
+        details table td { border: none; padding: 0 var(--lumo-space-s); font-size: var(--lumo-font-size-s); }
+        button { cursor: pointer; }
+    `;
+
+    static properties = {
+        _models: { state: true },
+        _messages: { state: true }
+    };
+
+    constructor() {
+        super();
+        this._models = null;
+        this._messages = {};
+    }
+
+    connectedCallback() {
+        super.connectedCallback();
+        this._observer = this.jsonRpc.streamModels().onNext(response => this._models = response.result);
+    }
+
+    disconnectedCallback() {
+        if (this._observer) {
+            this._observer.cancel();
+        }
+        super.disconnectedCallback();
+    }
+
+    render() {
+        if (!this._models) {
+            return html`<span class="muted">Loading the models...</span>`;
+        }
+        return html`
+            <table id="models">
+                <tr><th>Model</th><th>State</th><th>PID</th><th>Port</th><th>Context x slots</th><th>Restarts</th>
+                    <th>Last exit</th><th>VRAM</th><th></th></tr>
+                ${this._models.map(m => this._row(m))}
+            </table>`;
+    }
+
+    _row(m) {
+        return html`
+            <tr id="model-${m.alias}" data-state="${m.state}">
+                <td><b>${m.alias}</b>${m.embeddings ? html` <span class="muted">(embeddings)</span>` : ''}
+                    <div class="muted">${m.summary}</div></td>
+                <td><span class="state ${m.state}">${m.state}</span><div class="reason">${m.reason}</div></td>
+                <td>${m.pid ?? '-'}</td>
+                <td>${m.port ?? '-'}</td>
+                <td>${m.contextSize} x ${m.parallel}</td>
+                <td>${m.restarts}</td>
+                <td class="reason">${m.lastExit ?? '-'}</td>
+                <td>${this._vram(m)}</td>
+                <td><button class="restart" @click=${() => this._restart(m)}>Restart</button>
+                    <div class="reason">${this._messages[m.name] ?? ''}</div></td>
+            </tr>
+            <tr><td colspan="9">
+                <details>
+                    <summary class="muted">GGUF metadata and llama-server command line</summary>
+                    <pre class="command">${m.commandLine.join(' ')}</pre>
+                    <table class="gguf">
+                        ${Object.entries(m.gguf).map(([k, v]) => html`<tr><td>${k}</td><td><pre>${this._value(v)}</pre></td></tr>`)}
+                    </table>
+                </details>
+            </td></tr>`;
+    }
+
+    _vram(m) {
+        if (m.gpus.length === 0) {
+            return html`<span class="muted">no AMD GPU</span>`;
+        }
+        return m.gpus.map(g => html`<div>${g.card} (${g.gfxTarget}): ${this._gib(g.vramUsed)} / ${this._gib(g.vramTotal)} GiB</div>`);
+    }
+
+    _gib(bytes) {
+        return (bytes / (1024 * 1024 * 1024)).toFixed(1);
+    }
+
+    _value(v) {
+        return typeof v === 'object' ? JSON.stringify(v) : String(v);
+    }
+
+    _restart(m) {
+        this._messages = { ...this._messages, [m.name]: 'restarting...' };
+        this.jsonRpc.restart({ name: m.name }).then(response => {
+            this._messages = { ...this._messages, [m.name]: response.result };
+        });
+    }
+}
+customElements.define('qwc-rocm-models', QwcRocmModels);

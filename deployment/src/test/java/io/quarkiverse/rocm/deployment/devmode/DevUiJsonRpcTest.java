@@ -1,0 +1,117 @@
+package io.quarkiverse.rocm.deployment.devmode;
+
+import static io.quarkiverse.rocm.deployment.devmode.DevModeModels.config;
+import static io.quarkiverse.rocm.deployment.devmode.DevModeModels.pid;
+import static io.quarkiverse.rocm.deployment.devmode.DevModeModels.reply;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.quarkus.test.QuarkusDevModeTest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The Dev UI card's JSON-RPC service in dev mode, over the Dev UI's own web socket: the models with their process,
+ * GGUF metadata and command line; live state changes during a restart from the card; a streamed chat with its
+ * timings; each model's llama-server output.
+ */
+public class DevUiJsonRpcTest {
+
+    static final int PORT = DevModeModels.freePort();
+
+    @RegisterExtension
+    static final QuarkusDevModeTest dev = new QuarkusDevModeTest()
+            .withApplicationRoot(jar -> jar.addAsResource(new StringAsset(config("default") + config("second")
+                    + "quarkus.rocm.second.parallel=2\nquarkus.http.port=" + PORT + "\n"), "application.properties"));
+
+    @Test
+    void theCardsServiceShowsStreamsAndRestarts() throws Exception {
+        try (DevUiJsonRpc rpc = new DevUiJsonRpc(PORT)) {
+            JsonArray models = (JsonArray) rpc.call("getModels", new JsonObject());
+            assertThat(models).hasSize(2);
+            JsonObject second = models.getJsonObject(1);
+            assertThat(second.getString("name")).isEqualTo("second");
+            assertThat(second.getString("state")).isEqualTo("READY");
+            assertThat(second.getLong("pid")).isEqualTo(pid("second"));
+            assertThat(second.getInteger("port")).isPositive();
+            assertThat(second.getInteger("contextSize")).isEqualTo(512);
+            assertThat(second.getInteger("parallel")).isEqualTo(2);
+            assertThat(second.getInteger("restarts")).isZero();
+            assertThat(second.getJsonObject("gguf").getString("general.architecture")).isEqualTo("llama");
+            assertThat(second.getJsonObject("gguf").getString("tokenizer.ggml.tokens")).matches("\\[\\d+ values.*]");
+            assertThat(second.getJsonArray("commandLine").getList()).contains("-m", DevModeModels.model("second")
+                    .toString(), "-np", "2", "--api-key-file");
+            assertThat(second.getJsonArray("gpus")).isEmpty();
+            assertThat(rpc.call("getReadyLabel", new JsonObject())).isEqualTo("2/2 ready");
+
+            // live: a restart from the card shows the server going away and coming back with a new process
+            long before = pid("second");
+            int live = rpc.send("streamModels", new JsonObject());
+            assertThat(stateOf(rpc.next(live), "second")).isEqualTo("READY");
+            int followed = rpc.send("streamLogs", new JsonObject().put("name", "second"));
+            int restart = rpc.send("restart", new JsonObject().put("name", "second"));
+            List<String> seen = new ArrayList<>();
+            rpc.<JsonArray> nextMatching(live, m -> {
+                seen.add(stateOf(m, "second"));
+                return seen.size() > 1 && "READY".equals(stateOf(m, "second"));
+            });
+            assertThat(seen).as("states the page saw").containsAnyOf("STOPPING", "STOPPED", "STARTING");
+            assertThat((String) rpc.next(restart)).startsWith("restarted: pid ");
+            assertThat(pid("second")).isNotEqualTo(before);
+            String line = rpc.nextMatching(followed, (String l) -> l.contains("listening on"));
+            assertThat(line).contains("http://127.0.0.1:");
+            @SuppressWarnings("unchecked")
+            List<String> logs = ((JsonArray) rpc.call("getLogs", new JsonObject().put("name", "second"))).getList();
+            assertThat(logs).anySatisfy(l -> assertThat(l).contains("model loaded"));
+
+            // the playground: tokens as they come, then the timings
+            int chat = rpc.send("chat", new JsonObject().put("name", "second").put("system", "Be brief.")
+                    .put("message", "Who are you?").put("temperature", 0.0).put("maxTokens", 64));
+            StringBuilder answer = new StringBuilder();
+            int tokens = 0;
+            JsonObject event = (JsonObject) rpc.next(chat);
+            while ("token".equals(event.getString("type"))) {
+                answer.append(event.getString("text"));
+                tokens++;
+                event = (JsonObject) rpc.next(chat);
+            }
+            assertThat(event.getString("type")).as("last event: %s", event).isEqualTo("done");
+            assertThat(answer.toString()).isEqualTo(reply("second"));
+            assertThat(tokens).as("streamed in pieces").isGreaterThan(1);
+            assertThat(event.getDouble("ttftMillis")).isPositive();
+            assertThat(event.getInteger("tokens")).as("generated tokens (llama-server's count)").isGreaterThanOrEqualTo(tokens);
+            assertThat(event.getDouble("tokensPerSecond")).isPositive();
+            assertThat(event.getDouble("serverTokensPerSecond")).isPositive();
+            assertThat(event.getString("finishReason")).isEqualTo("STOP");
+
+            // a request cut short by max tokens says so
+            int shortChat = rpc.send("chat", new JsonObject().put("name", "<default>").putNull("system")
+                    .put("message", "Hi").putNull("temperature").put("maxTokens", 3));
+            JsonObject done = rpc.nextMatching(shortChat, (JsonObject e) -> !"token".equals(e.getString("type")));
+            assertThat(done.getString("finishReason")).isEqualTo("LENGTH");
+            assertThat(done.getInteger("tokens")).isEqualTo(3);
+        }
+    }
+
+    static String stateOf(Object models, String name) {
+        for (Object o : (JsonArray) models) {
+            JsonObject m = (JsonObject) o;
+            if (name.equals(m.getString("name"))) {
+                return m.getString("state");
+            }
+        }
+        throw new AssertionError("no model " + name + " in " + models);
+    }
+
+    @AfterAll
+    static void leavingDevModeStopsEveryServer() throws InterruptedException {
+        DevModeModels.assertNoneLeft();
+    }
+}
