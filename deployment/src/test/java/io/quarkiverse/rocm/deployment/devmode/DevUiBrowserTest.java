@@ -1,0 +1,109 @@
+package io.quarkiverse.rocm.deployment.devmode;
+
+import static io.quarkiverse.rocm.deployment.devmode.DevModeModels.config;
+import static io.quarkiverse.rocm.deployment.devmode.DevModeModels.reply;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import io.quarkus.test.QuarkusDevModeTest;
+
+/**
+ * The Dev UI card in a real browser (Debian's headless Chromium, installed by the build's
+ * {@code src/test/scripts/install-browser.sh}): the card opens its Models page, which shows every model's state,
+ * and the Chat page streams an answer with its timings. Skipped, saying why, when no browser could be installed.
+ */
+public class DevUiBrowserTest {
+
+    static final int PORT = DevModeModels.freePort();
+    static final Path STATUS = Path.of("target", "browser.txt");
+    /** Finds an element through every shadow root (the Dev UI is web components all the way down). */
+    static final String DEEP = "const deep = (sel, root = document) => { const hit = root.querySelector(sel);"
+            + " if (hit) return hit; for (const e of root.querySelectorAll('*')) { if (e.shadowRoot) {"
+            + " const f = deep(sel, e.shadowRoot); if (f) return f; } } return null; };";
+
+    @RegisterExtension
+    static final QuarkusDevModeTest dev = new QuarkusDevModeTest()
+            .withApplicationRoot(jar -> jar.addAsResource(new StringAsset(config("default") + config("second")
+                    + "quarkus.http.port=" + PORT + "\n"), "application.properties"));
+
+    @Test
+    void theCardShowsTheModelsAndStreamsAChat() throws IOException {
+        List<String> browser = browser();
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of(browser.get(1)).toFile()).usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions().setBinary(browser.get(0)).addArguments("--headless=new",
+                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1400,1000", "--user-data-dir=" + Files.createTempDirectory("devui-browser"));
+        ChromeDriver driver = new ChromeDriver(service, options);
+        try {
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+            // the extensions page: the card, and its Models link
+            driver.get("http://localhost:" + PORT + "/q/dev-ui/extensions");
+            wait.until(d -> js(d, "return deep('qwc-extension-link[path=\"quarkus-rocm/models\"]') !== null"));
+            js(driver, "deep('qwc-extension-link[path=\"quarkus-rocm/models\"]').shadowRoot.querySelector('a').click();"
+                    + " return true");
+            wait.until(d -> "READY".equals(js(d, "return deep('tr#model-default')?.dataset.state")));
+            assertThat(js(driver, "return deep('tr#model-second')?.dataset.state")).isEqualTo("READY");
+            assertThat((String) js(driver, "return deep('qwc-rocm-models').shadowRoot.textContent"))
+                    .contains("tiny-llama-scripted", "512 x 1");
+
+            // the Chat page: the answer arrives in pieces, then the timings
+            driver.get("http://localhost:" + PORT + "/q/dev-ui/quarkus-rocm/chat");
+            wait.until(d -> js(d, "return deep('qwc-rocm-chat')?.shadowRoot?.querySelector('option[value=\"second\"]')"
+                    + " != null"));
+            js(driver, "const c = deep('qwc-rocm-chat').shadowRoot; c.querySelector('#model').value = 'second';"
+                    + " c.querySelector('#message').value = 'Who are you?';"
+                    + " window.rocmUpdates = 0; new MutationObserver(() => window.rocmUpdates++)"
+                    + ".observe(c.querySelector('#answer'), {childList: true, subtree: true, characterData: true});"
+                    + " c.querySelector('#send').click(); return true");
+            wait.until(d -> String.valueOf(js(d, "return deep('qwc-rocm-chat')?.shadowRoot?.querySelector('#stats')?"
+                    + ".textContent")).contains("time to first token"));
+            assertThat(js(driver, "return deep('qwc-rocm-chat').shadowRoot.querySelector('#answer').textContent"))
+                    .isEqualTo(reply("second"));
+            assertThat((String) js(driver, "return deep('qwc-rocm-chat')?.shadowRoot?.querySelector('#stats')?"
+                    + ".textContent")).contains("tokens/s", "STOP");
+            assertThat(((Number) js(driver, "return window.rocmUpdates")).intValue()).as("the answer was streamed")
+                    .isGreaterThan(1);
+            assertThat(js(driver, "return deep('qwc-rocm-chat').shadowRoot.querySelector('#error').textContent"))
+                    .isEqualTo("");
+        } finally {
+            driver.quit();
+        }
+    }
+
+    static Object js(org.openqa.selenium.WebDriver driver, String script) {
+        return ((JavascriptExecutor) driver).executeScript(DEEP + script);
+    }
+
+    /** Chromium and ChromeDriver as the build's installer found them, or the test is skipped with its reason. */
+    static List<String> browser() throws IOException {
+        Assumptions.assumeTrue(Files.exists(STATUS), "the browser installer did not run (" + STATUS + " is missing):"
+                + " run the test through Maven, or run src/test/scripts/install-browser.sh " + STATUS);
+        String status = Files.readString(STATUS).strip();
+        Assumptions.assumeTrue(status.startsWith("ok "), "no browser for the Dev UI test: " + status);
+        List<String> parts = List.of(status.split(" "));
+        return parts.subList(1, 3);
+    }
+
+    @AfterAll
+    static void leavingDevModeStopsEveryServer() throws InterruptedException {
+        DevModeModels.assertNoneLeft();
+    }
+}
