@@ -66,9 +66,10 @@ class RocmProcessor {
     @BuildStep
     @Record(ExecutionTime.RUNTIME_INIT)
     ServiceStartBuildItem startServers(RocmRecorder recorder, ShutdownContextBuildItem shutdown,
-            LaunchModeBuildItem launchMode, BuildProducer<SyntheticBeanBuildItem> beans) {
+            LaunchModeBuildItem launchMode, AiServicesWithToolsBuildItem toolUsers,
+            BuildProducer<SyntheticBeanBuildItem> beans) {
         RuntimeValue<ModelServers> servers = recorder.start(shutdown,
-                launchMode.getLaunchMode() == LaunchMode.DEVELOPMENT);
+                launchMode.getLaunchMode() == LaunchMode.DEVELOPMENT, toolUsers.byModel());
         beans.produce(SyntheticBeanBuildItem.configure(ModelServers.class).scope(Singleton.class).setRuntimeInit()
                 .unremovable().runtimeValue(servers).done());
         return new ServiceStartBuildItem(FEATURE);

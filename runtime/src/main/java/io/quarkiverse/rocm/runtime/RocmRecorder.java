@@ -3,6 +3,7 @@ package io.quarkiverse.rocm.runtime;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import jakarta.enterprise.inject.Any;
@@ -23,6 +24,7 @@ import io.quarkiverse.rocm.runtime.process.Orphans;
 import io.quarkiverse.rocm.runtime.server.ModelServers;
 import io.quarkiverse.rocm.runtime.server.ServerSpec;
 import io.quarkiverse.rocm.runtime.server.ServerSpecs;
+import io.quarkiverse.rocm.runtime.server.ToolSupportCheck;
 import io.quarkus.arc.SyntheticCreationalContext;
 import io.quarkus.runtime.RuntimeValue;
 import io.quarkus.runtime.ShutdownContext;
@@ -46,9 +48,11 @@ public class RocmRecorder {
     /**
      * Validates the configuration, reaps servers left behind by a killed earlier run, creates one server per model
      * and starts them as {@code quarkus.rocm.start} says. Stops them with the application (in dev mode, ready
-     * servers are kept for the next live reload).
+     * servers are kept for the next live reload). AI services that use tools are named in a warning when their model
+     * cannot call tools.
      */
-    public RuntimeValue<ModelServers> start(ShutdownContext shutdown, boolean devMode) {
+    public RuntimeValue<ModelServers> start(ShutdownContext shutdown, boolean devMode,
+            Map<String, List<String>> aiServicesWithTools) {
         RocmRuntimeConfig c = config.getValue();
         int reaped = new Orphans(Path.of("/proc")).reap(c.stopTimeout().toMillis());
         if (reaped > 0) {
@@ -58,6 +62,7 @@ public class RocmRecorder {
         List<ServerSpec> specs = ServerSpecs.from(c, System.getenv());
         ModelServers servers = ModelServers.create(specs, devMode, c.start() == RocmRuntimeConfig.StartMode.LAZY);
         shutdown.addShutdownTask(() -> servers.close(devMode));
+        new ToolSupportCheck(aiServicesWithTools).watch(servers);
         switch (c.start()) {
             case EAGER -> servers.startAndWait();
             case BACKGROUND -> servers.startInBackground();

@@ -108,11 +108,21 @@ public final class TinyModel {
             + "{%- endfor -%}"
             + "{%- if add_generation_prompt -%}{{- '<|im_start|>assistant\\n' -}}{%- endif -%}";
 
+    /**
+     * Plain ChatML: renders no tools, so llama.cpp's template analyser reports that the model cannot call tools
+     * ({@code chat_template_caps.supports_tools=false}). For tests of what happens then.
+     */
+    public static final String CHATML_WITHOUT_TOOLS = "{%- for message in messages -%}"
+            + "{{- '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>\n' -}}"
+            + "{%- endfor -%}"
+            + "{%- if add_generation_prompt -%}{{- '<|im_start|>assistant\n' -}}{%- endif -%}";
+
     private final Mode mode;
     private final long seed;
     private final String reply;
     private final long contextLength;
     private final double noise;
+    private final String chatTemplate;
 
     private TinyModel(Builder b) {
         this.mode = b.mode;
@@ -120,6 +130,7 @@ public final class TinyModel {
         this.reply = b.reply;
         this.contextLength = b.contextLength;
         this.noise = b.noise;
+        this.chatTemplate = b.chatTemplate;
     }
 
     public static Builder builder() {
@@ -191,8 +202,18 @@ public final class TinyModel {
         private String reply = DEFAULT_REPLY;
         private long contextLength = 4096;
         private double noise = 1e-3;
+        private String chatTemplate = CHAT_TEMPLATE;
 
         private Builder() {
+        }
+
+        /**
+         * {@code tokenizer.chat_template}; default {@link #CHAT_TEMPLATE} (with tool calls),
+         * {@link #CHATML_WITHOUT_TOOLS} for a model that cannot call tools.
+         */
+        public Builder chatTemplate(String chatTemplate) {
+            this.chatTemplate = chatTemplate;
+            return this;
         }
 
         public Builder mode(Mode mode) {
@@ -598,7 +619,7 @@ public final class TinyModel {
                 // no SentencePiece dummy space after special tokens: the rendered prompt must tokenize back to
                 // exactly the template's text (llama-server replays the generation prompt through grammars)
                 .putBool("tokenizer.ggml.add_space_prefix", false)
-                .putString("tokenizer.chat_template", CHAT_TEMPLATE);
+                .putString("tokenizer.chat_template", chatTemplate);
         Map<String, int[]> shapes = tensorList(vocab.tokens.size());
         for (Map.Entry<String, Mat> e : tensors.entrySet()) {
             int[] dims = shapes.get(e.getKey());

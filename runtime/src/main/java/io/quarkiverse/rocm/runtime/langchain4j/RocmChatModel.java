@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.langchain4j.exception.InternalServerException;
+import dev.langchain4j.exception.InvalidRequestException;
 import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
@@ -106,6 +107,11 @@ public class RocmChatModel implements ChatModel, StreamingChatModel {
     }
 
     private Buffer body(ChatRequest request, boolean stream) {
+        if (!request.toolSpecifications().isEmpty()) {
+            client.server().toolsProblem().ifPresent(problem -> {
+                throw new InvalidRequestException(problem);
+            });
+        }
         ObjectNode json = ChatRequests.toJson(request, modelName, stream, MAPPER);
         String text = JsonSchemas.write(MAPPER, json);
         if (logRequests) {

@@ -158,6 +158,13 @@ public class OpenAiResource {
                     + "' only serves embeddings: send its requests to the embeddings endpoint (.../embeddings), or choose"
                     + " another model (available: " + String.join(", ", aliases()) + ").", "model"));
         }
+        JsonNode tools = request.get("tools");
+        if (tools != null && tools.isArray() && !tools.isEmpty()) {
+            Optional<String> cannot = target.toolsProblem();
+            if (cannot.isPresent()) {
+                return refuse(path, target.spec().alias(), OpenAiErrors.badRequest(cannot.get(), "tools"));
+            }
+        }
         request.put("model", target.spec().alias());
         LlamaServerClient client = clients.client(target.name());
         long timeout = api.timeout().toMillis();

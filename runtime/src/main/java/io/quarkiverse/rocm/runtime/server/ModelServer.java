@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -105,6 +106,7 @@ public final class ModelServer {
     private long nextProgressLog;
     private Path keyFile;
     private List<String> command = List.of();
+    private ServerProps props;
     private String lastExit;
     private ScheduledFuture<?> canary;
     // canary results, read without the lock
@@ -192,6 +194,24 @@ public final class ModelServer {
         synchronized (lock) {
             return state == State.READY ? endpoint : null;
         }
+    }
+
+    /** What the running server said about itself ({@code GET /props}) when it became ready. */
+    public Optional<ServerProps> props() {
+        synchronized (lock) {
+            return state == State.READY ? Optional.ofNullable(props) : Optional.empty();
+        }
+    }
+
+    /**
+     * Why this model cannot be asked to call tools (its chat template renders no tools, so llama-server would ignore
+     * them), or empty when it can or it is not known yet.
+     */
+    public Optional<String> toolsProblem() {
+        return props().filter(p -> !p.caps().canCallTools()).map(p -> "model '" + spec.alias() + "' cannot call tools:"
+                + " its chat template does not support them (llama-server's /props: supports_tools="
+                + p.caps().tools() + ", supports_tool_calls=" + p.caps().toolCalls() + "). Give it a template that does ("
+                + spec.property("args") + "=--chat-template-file,/path/to/template.jinja) or use a model that can.");
     }
 
     /** Whether the model has been loaded at least once. */
@@ -358,11 +378,15 @@ public final class ModelServer {
 
     private void checkHealth(LlamaServerProcess p, int port, int attempt) {
         int status = healthStatus(port);
+        // one local call before requests are let in, so what the chat template can do is known when they come
+        ServerProps fetched = status == 200 ? ServerProps.fetch(HOST, port, apiKey, Duration.ofSeconds(2)).orElse(null)
+                : null;
         synchronized (lock) {
             if (process != p || (state != State.STARTING && state != State.RESTARTING) || !p.isAlive()) {
                 return;
             }
             if (status == 200) {
+                props = fetched;
                 endpoint = new Endpoint(HOST, port, apiKey, p.pid());
                 cancelWatchdog();
                 deleteKeyFile(); // read at start; no need to leave the secret on disk

@@ -95,8 +95,16 @@ public final class ServerSpecs {
         try {
             meta = GgufReader.read(file);
         } catch (GgufException e) {
-            throw new ConfigurationException("Cannot use the model of " + ServerSpec.property(name, "model.path") + ": "
-                    + e.getMessage() + ". Point it at a GGUF model file.", e);
+            String fix = e.getMessage().contains("truncated")
+                    ? " It looks like a partial download: download it again (compare its size with the published one)."
+                    : " Point it at a GGUF model file.";
+            throw new ConfigurationException("Cannot use the model of " + modelProperty(name, m) + ": "
+                    + e.getMessage() + "." + fix, e);
+        }
+        if (meta.tensorCount() == 0) {
+            throw new ConfigurationException("Cannot use the model of " + modelProperty(name, m) + ": " + file
+                    + " has no tensors: it is a vocabulary-only GGUF (like llama.cpp's ggml-vocab-*.gguf), not a model."
+                    + " Point it at the model's weights file.");
         }
         if (TINY_MODEL_NAME.equals(meta.name().orElse(""))) {
             LOG.warnf("Model '%s' is the built-in tiny test model (%s): it answers every question with the same"
@@ -204,6 +212,11 @@ public final class ServerSpecs {
                     + " is not in " + dir + ". GGUF files there: " + ggufFiles(dir));
         }
         return file;
+    }
+
+    /** The property that names the model file: {@code model.path}, or {@code model.file} with {@code model.dir}. */
+    private static String modelProperty(String name, ModelConfig m) {
+        return ServerSpec.property(name, m.model().path().isPresent() ? "model.path" : "model.file");
     }
 
     private static String ggufFiles(Path dir) {

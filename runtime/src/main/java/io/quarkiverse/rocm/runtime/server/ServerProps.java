@@ -1,0 +1,62 @@
+package io.quarkiverse.rocm.runtime.server;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * What a ready llama-server says about itself in {@code GET /props}: its context and slots, its build, and what the
+ * model's chat template can do ({@code chat_template_caps}, from llama.cpp's analysis of the template).
+ *
+ * @param contextSize {@code default_generation_settings.n_ctx}: tokens per slot
+ * @param build {@code build_info}
+ * @param caps what the chat template supports
+ */
+public record ServerProps(int contextSize, String build, TemplateCaps caps) {
+
+    /** {@code chat_template_caps}. */
+    public record TemplateCaps(boolean tools, boolean toolCalls, boolean systemRole, boolean parallelToolCalls) {
+
+        /** Whether the template renders tool definitions and tool calls: without both, tools are ignored. */
+        public boolean canCallTools() {
+            return tools && toolCalls;
+        }
+    }
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** Parses a {@code /props} answer; the caps absent from older llama-servers are taken as supported. */
+    static ServerProps parse(String json) throws IOException {
+        JsonNode root = MAPPER.readTree(json);
+        JsonNode caps = root.path("chat_template_caps");
+        return new ServerProps(root.path("default_generation_settings").path("n_ctx").asInt(0),
+                root.path("build_info").asText(""),
+                new TemplateCaps(caps.path("supports_tools").asBoolean(true),
+                        caps.path("supports_tool_calls").asBoolean(true),
+                        caps.path("supports_system_role").asBoolean(true),
+                        caps.path("supports_parallel_tool_calls").asBoolean(true)));
+    }
+
+    /** {@code GET /props} of a ready server; empty when it does not answer it (the checks are then skipped). */
+    static Optional<ServerProps> fetch(String host, int port, String apiKey, Duration timeout) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/props"))
+                .header("Authorization", "Bearer " + apiKey).timeout(timeout).GET().build();
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? Optional.of(parse(response.body())) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+}
