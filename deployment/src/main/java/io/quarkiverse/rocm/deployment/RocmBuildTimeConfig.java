@@ -68,7 +68,8 @@ public interface RocmBuildTimeConfig {
         /**
          * In dev and test mode: install llama-server with the project's installer when none is found, and serve the
          * built-in tiny test model when no model is configured. Production mode never does either: a missing binary
-         * or model is a startup error that names the property to set.
+         * or model is a startup error that names the property to set. {@code quarkus.devservices.enabled=false}
+         * turns this off too, as it does every Dev Service.
          */
         @WithDefault("true")
         boolean enabled();
