@@ -2,21 +2,31 @@ package io.quarkiverse.rocm.deployment;
 
 import java.util.function.BooleanSupplier;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.jandex.ClassInfo;
 import org.jboss.jandex.DotName;
 
+import io.quarkiverse.rocm.runtime.rest.OpenAiRecorder;
+import io.quarkiverse.rocm.runtime.rest.OpenAiRequests;
 import io.quarkiverse.rocm.runtime.rest.OpenAiResource;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.deployment.Capabilities;
 import io.quarkus.deployment.Capability;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
+import io.quarkus.deployment.annotations.ExecutionTime;
+import io.quarkus.deployment.annotations.Record;
 import io.quarkus.deployment.builditem.AdditionalIndexedClassesBuildItem;
 import io.quarkus.deployment.builditem.CombinedIndexBuildItem;
 import io.quarkus.resteasy.reactive.spi.AdditionalResourceClassBuildItem;
 import io.quarkus.runtime.configuration.ConfigurationException;
+import io.quarkus.vertx.http.deployment.spi.RouteBuildItem;
+import io.quarkus.vertx.http.runtime.RouteConstants;
 
-/** The OpenAI-compatible API: only with {@code quarkus.rocm.openai.enabled=true}, and only on quarkus-rest. */
+/**
+ * The OpenAI-compatible API: only with {@code quarkus.rocm.openai.enabled=true}, and only on quarkus-rest. Its POST
+ * endpoints are relays to llama-server, registered as Vert.x routes; the models endpoints are a REST resource.
+ */
 class RocmOpenAiProcessor {
 
     static final DotName RESOURCE = DotName.createSimple(OpenAiResource.class);
@@ -43,10 +53,31 @@ class RocmOpenAiProcessor {
     }
 
     @BuildStep(onlyIf = Enabled.class)
+    @Record(ExecutionTime.RUNTIME_INIT)
+    void relays(RocmBuildTimeConfig config, OpenAiRecorder recorder, BuildProducer<RouteBuildItem> routes) {
+        // where the REST resource of the models lives too: under quarkus.rest.path, below the HTTP root path
+        String rest = ConfigProvider.getConfig().getOptionalValue("quarkus.rest.path", String.class).orElse("/");
+        String root = (rest.endsWith("/") ? rest.substring(0, rest.length() - 1) : rest) + path(config);
+        for (OpenAiRequests.Kind kind : OpenAiRequests.Kind.values()) {
+            String path = root + "/" + kind.path();
+            // before the HTTP server's own body limit (order -2), which would answer a large body with a bare 413
+            routes.produce(RouteBuildItem.newApplicationRoute(path).withOrder(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1)
+                    .withRouteCustomizer(recorder.postOnly()).withRequestHandler(recorder.bodyLimit()).build());
+            routes.produce(RouteBuildItem.newApplicationRoute(path).withRouteCustomizer(recorder.postOnly())
+                    .withRequestHandler(recorder.relay(kind)).build());
+        }
+    }
+
+    static String path(RocmBuildTimeConfig config) {
+        String path = config.openai().path();
+        path = path.startsWith("/") ? path : "/" + path;
+        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    @BuildStep(onlyIf = Enabled.class)
     void resource(RocmBuildTimeConfig config, CombinedIndexBuildItem index,
             BuildProducer<AdditionalResourceClassBuildItem> resources) {
         ClassInfo resource = index.getIndex().getClassByName(RESOURCE);
-        String path = config.openai().path();
-        resources.produce(new AdditionalResourceClassBuildItem(resource, path.startsWith("/") ? path : "/" + path));
+        resources.produce(new AdditionalResourceClassBuildItem(resource, path(config)));
     }
 }

@@ -114,6 +114,7 @@ public final class LlamaServerClient implements AutoCloseable {
      */
     public CompletableFuture<Response> send(HttpMethod method, String path, Buffer body, long timeoutMs, boolean gated) {
         CompletableFuture<Response> result = new CompletableFuture<>();
+        io.vertx.core.Context caller = callerLoop();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         ExchangeObserver.Exchange exchange = gated ? observer.start(server.spec().alias(), path)
                 : ExchangeObserver.Exchange.NOOP;
@@ -135,7 +136,7 @@ public final class LlamaServerClient implements AutoCloseable {
                     result.completeExceptionally(notReady);
                 } else {
                     long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-                    onEventLoop(() -> sendNow(method, path, body, endpoint, left, timeoutMs, exchange, result));
+                    onEventLoop(caller, () -> sendNow(method, path, body, endpoint, left, timeoutMs, exchange, result));
                 }
             });
         });
@@ -175,17 +176,26 @@ public final class LlamaServerClient implements AutoCloseable {
     }
 
     /**
-     * Runs {@code action} on a Vert.x event loop: the caller's, when it is on its own event loop, else this client's
-     * own. A request made from any other thread (a worker, a test's main thread) would take a context of that thread
-     * whose event loop is not the one reading the connection, and its answer's callbacks would hop between threads.
+     * Runs {@code action} on a Vert.x event loop: the calling request's, when it came from one (even if a queued
+     * request is let in later from another thread), else this client's own. The upstream connection is then read on
+     * the loop that writes the answer to the client, and no token hops between threads; a request made from any
+     * other thread (a worker, a test's main thread) would take a context of that thread whose event loop is not the
+     * one reading the connection.
      */
-    private void onEventLoop(Runnable action) {
-        io.vertx.core.Context current = Vertx.currentContext();
-        if (current != null && current.isEventLoopContext() && io.vertx.core.Context.isOnEventLoopThread()) {
+    private void onEventLoop(io.vertx.core.Context caller, Runnable action) {
+        io.vertx.core.Context loop = caller != null && caller.isEventLoopContext() ? caller : home;
+        if (Vertx.currentContext() == loop && io.vertx.core.Context.isOnEventLoopThread()) {
             action.run();
         } else {
-            home.runOnContext(v -> action.run());
+            loop.runOnContext(v -> action.run());
         }
+    }
+
+    /** The event-loop context of the calling request (an HTTP request's, say), when the caller is on one. */
+    private static io.vertx.core.Context callerLoop() {
+        io.vertx.core.Context current = Vertx.currentContext();
+        return current != null && current.isEventLoopContext() && io.vertx.core.Context.isOnEventLoopThread() ? current
+                : null;
     }
 
     /**
@@ -196,6 +206,7 @@ public final class LlamaServerClient implements AutoCloseable {
     public Stream stream(String path, Buffer body, long idleTimeoutMs, SseListener listener) {
         ExchangeObserver.Exchange exchange = observer.start(server.spec().alias(), path);
         StreamState state = new StreamState(listener, idleTimeoutMs, exchange);
+        io.vertx.core.Context caller = callerLoop();
         CompletableFuture<Gate.Permit> admission = admit(true);
         state.admission = admission;
         admission.whenComplete((permit, busy) -> {
@@ -217,7 +228,7 @@ public final class LlamaServerClient implements AutoCloseable {
                 } else if (state.cancelled.get()) {
                     state.finish(499);
                 } else {
-                    onEventLoop(() -> streamNow(path, body, endpoint, state));
+                    onEventLoop(caller, () -> streamNow(path, body, endpoint, state));
                 }
             });
         });
@@ -241,6 +252,136 @@ public final class LlamaServerClient implements AutoCloseable {
             req.putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream")
                     .putHeader("Connection", "close").end(body);
         }).onFailure(e -> failure(e, endpoint, state.idleTimeoutMs).thenAccept(state::fail));
+    }
+
+    /**
+     * Posts {@code body} for a streamed answer whose bytes the caller relays as they come (the OpenAI API): admission
+     * through the gate, the wait for a ready server and the request are this client's; reading the response is the
+     * caller's, who ends the exchange once.
+     *
+     * @param idleTimeoutMs the longest wait for the server to be ready, then between two pieces of the answer
+     */
+    public Upstream open(String path, Buffer body, long idleTimeoutMs) {
+        Upstream up = new Upstream(observer.start(server.spec().alias(), path), idleTimeoutMs);
+        io.vertx.core.Context caller = callerLoop();
+        CompletableFuture<Gate.Permit> admission = admit(true);
+        up.admission = admission;
+        admission.whenComplete((permit, busy) -> {
+            if (busy != null) {
+                if (busy instanceof UpstreamException refused) {
+                    up.end(refused.statusOrZero());
+                    up.response.completeExceptionally(refused);
+                } // else the caller cancelled while queued, and cancel() ended the exchange
+                return;
+            }
+            up.permit = permit;
+            if (up.cancelled) {
+                up.end(499);
+                return;
+            }
+            up.exchange.admitted();
+            ready(idleTimeoutMs).whenComplete((endpoint, notReady) -> {
+                if (notReady != null) {
+                    up.end(503);
+                    up.response.completeExceptionally(notReady);
+                } else if (up.cancelled) {
+                    up.end(499);
+                } else {
+                    onEventLoop(caller, () -> openNow(path, body, endpoint, up));
+                }
+            });
+        });
+        return up;
+    }
+
+    private void openNow(String path, Buffer body, ModelServer.Endpoint endpoint, Upstream up) {
+        up.endpoint = endpoint;
+        http.request(options(HttpMethod.POST, path, endpoint).setIdleTimeout(up.idleTimeoutMs)).onSuccess(req -> {
+            up.request = req;
+            if (up.cancelled) {
+                req.reset();
+                up.end(499);
+                return;
+            }
+            req.response().onSuccess(up.response::complete).onFailure(e -> up.fail(e));
+            // llama-server closes the connection after a streamed answer although it says keep-alive
+            req.putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream")
+                    .putHeader("Connection", "close").end(body);
+        }).onFailure(up::fail);
+    }
+
+    /** A streamed exchange whose response a relay reads; see {@link #open}. */
+    public final class Upstream {
+        final ExchangeObserver.Exchange exchange;
+        final long idleTimeoutMs;
+        final CompletableFuture<HttpClientResponse> response = new CompletableFuture<>();
+        private final AtomicBoolean ended = new AtomicBoolean();
+        volatile CompletableFuture<Gate.Permit> admission;
+        volatile Gate.Permit permit;
+        volatile HttpClientRequest request;
+        volatile ModelServer.Endpoint endpoint;
+        volatile boolean cancelled;
+
+        Upstream(ExchangeObserver.Exchange exchange, long idleTimeoutMs) {
+            this.exchange = exchange;
+            this.idleTimeoutMs = idleTimeoutMs;
+        }
+
+        /** llama-server's response head; failed with an {@link UpstreamException} that says why there is none. */
+        public CompletableFuture<HttpClientResponse> response() {
+            return response;
+        }
+
+        public ExchangeObserver.Exchange exchange() {
+            return exchange;
+        }
+
+        /** The caller went away: leave the queue, or close the connection so that llama-server stops generating. */
+        public void cancel() {
+            cancelled = true;
+            CompletableFuture<Gate.Permit> a = admission;
+            if (a != null && !a.isDone()) {
+                a.cancel(false);
+                end(499);
+                return;
+            }
+            HttpClientRequest r = request;
+            if (r != null) {
+                r.reset();
+                end(499);
+            }
+        }
+
+        /** Releases the place and ends the observation, once: the status the client got (499 cancelled). */
+        public void end(int status) {
+            if (ended.compareAndSet(false, true)) {
+                Gate.Permit p = permit;
+                if (p != null) {
+                    p.release();
+                }
+                exchange.end(status);
+            }
+        }
+
+        /** Explains a failure of the response (a broken connection waits a moment to learn what the process did). */
+        public CompletableFuture<UpstreamException> explain(Throwable e) {
+            ModelServer.Endpoint at = endpoint;
+            return at == null ? CompletableFuture.completedFuture(e instanceof UpstreamException u ? u
+                    : new UpstreamException(UpstreamException.Kind.CONNECTION_LOST, e.getMessage(), e))
+                    : failure(e, at, idleTimeoutMs);
+        }
+
+        /** llama-server's error answer of {@code status}, as an exception. */
+        public UpstreamException httpError(int status, Buffer body) {
+            return LlamaServerClient.this.httpError(status, body);
+        }
+
+        void fail(Throwable e) {
+            explain(e).thenAccept(u -> {
+                end(u.statusOrZero());
+                response.completeExceptionally(u);
+            });
+        }
     }
 
     /**

@@ -10,6 +10,8 @@ import io.vertx.core.json.JsonObject;
 /** Errors in OpenAI's shape: {@code {"error":{"message","type","param","code"}}} with the matching status. */
 final class OpenAiErrors {
 
+    static final Map<String, List<String>> JSON = Map.of("Content-Type", List.of("application/json"));
+
     private OpenAiErrors() {
     }
 

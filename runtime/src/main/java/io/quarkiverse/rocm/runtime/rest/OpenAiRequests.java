@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Checks OpenAI requests before they reach llama-server, which answers some malformed requests with 500 or even
  * 200: every refusal names the parameter and says what is expected.
  */
-final class OpenAiRequests {
+public final class OpenAiRequests {
 
     static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
 
@@ -29,10 +29,27 @@ final class OpenAiRequests {
         };
     }
 
-    enum Kind {
-        CHAT,
-        COMPLETION,
-        EMBEDDINGS
+    /** The API's POST endpoints. */
+    public enum Kind {
+        CHAT("chat/completions"),
+        COMPLETION("completions"),
+        EMBEDDINGS("embeddings");
+
+        private final String path;
+
+        Kind(String path) {
+            this.path = path;
+        }
+
+        /** Below the API's root: {@code chat/completions}. */
+        public String path() {
+            return path;
+        }
+
+        /** llama-server's endpoint: {@code /v1/chat/completions}. */
+        String upstreamPath() {
+            return "/v1/" + path;
+        }
     }
 
     private static OpenAiErrors.Answer common(ObjectNode b) {

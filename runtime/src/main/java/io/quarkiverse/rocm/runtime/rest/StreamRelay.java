@@ -2,200 +2,136 @@ package io.quarkiverse.rocm.runtime.rest;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 import org.jboss.logging.Logger;
 
-import io.quarkiverse.rocm.runtime.client.Bytes;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClient;
-import io.quarkiverse.rocm.runtime.client.SseListener;
 import io.quarkiverse.rocm.runtime.client.UpstreamException;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.subscription.BackPressureStrategy;
-import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.quarkiverse.rocm.runtime.client.Usage;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerResponse;
 
 /**
- * Relays llama-server's server-sent events to the client as they are, byte for byte: each event is framed once and
- * passed on; only the final usage chunk is parsed (for metrics), and dropped when the client did not ask for usage.
- * The client's demand paces the upstream reads (so a slow reader never makes the JVM buffer an answer), and a client
- * that goes away cancels the upstream request, which stops the generation.
+ * Relays a streamed answer of llama-server to the API's client as it comes: each piece the upstream connection
+ * delivers is written on as it is, in one write (llama-server already frames its events as OpenAI's). Nothing is parsed
+ * on the way: only the last pieces are kept, and read once at the end for the usage, the {@code [DONE]} and an error
+ * event. The client's write queue paces the upstream reads (a slow reader never makes the JVM buffer an answer), and a
+ * client that goes away closes the upstream connection, which stops the generation and frees the slot.
  */
-final class StreamRelay implements SseListener {
+final class StreamRelay {
 
-    static final Map<String, List<String>> SSE_HEADERS = Map.of("Content-Type", List.of("text/event-stream"),
-            "Cache-Control", List.of("no-cache"), "X-Accel-Buffering", List.of("no"));
-    private static final byte[] PREFIX = "data: ".getBytes();
-    private static final byte[] SUFFIX = "\n\n".getBytes();
-    private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
     private static final Logger LOG = Logger.getLogger(StreamRelay.class);
+    /** Pieces kept for the end: the final chunk (with the timings) and [DONE] are in the last few. */
+    static final int KEPT = 8;
+    private static final Buffer DATA_ERROR = Buffer.buffer("data: {\"error\"");
 
-    /** What the client gets: status, headers, body. */
-    record Head(int status, Map<String, List<String>> headers, Multi<Buffer> body) {
+    private final LlamaServerClient.Upstream upstream;
+    private final HttpServerResponse down;
+    private final ArrayDeque<Buffer> last = new ArrayDeque<>(KEPT);
+    private boolean first = true;
+    private volatile boolean finished;
+
+    private StreamRelay(LlamaServerClient.Upstream upstream, HttpServerResponse down) {
+        this.upstream = upstream;
+        this.down = down;
     }
 
-    final CompletableFuture<Head> head = new CompletableFuture<>();
-    private final boolean clientWantsUsage;
-    private volatile LlamaServerClient.Stream stream;
-    // guarded by this
-    private MultiEmitter<? super Buffer> emitter;
-    private final ArrayDeque<Buffer> pending = new ArrayDeque<>();
-    private boolean completed;
-    private boolean cancelled;
-    /** Frames kept for a client that has not subscribed yet; more than this means it never will. */
-    static final int MAX_PENDING = 1024;
-
-    StreamRelay(boolean clientWantsUsage) {
-        this.clientWantsUsage = clientWantsUsage;
+    /** Starts relaying a 200 answer; runs on the event loop that reads {@code up} and writes {@code down}. */
+    static void start(LlamaServerClient.Upstream upstream, HttpClientResponse up, HttpServerResponse down) {
+        new StreamRelay(upstream, down).pump(up);
     }
 
-    /** The client went away before the answer started (while queued, say): give up the request. */
-    void cancel() {
-        synchronized (this) {
-            cancelled = true;
-        }
-        LlamaServerClient.Stream s = stream;
-        if (s != null) {
-            s.cancel();
-        }
-    }
-
-    void attach(LlamaServerClient.Stream stream) {
-        this.stream = stream;
-        synchronized (this) {
-            if (cancelled) {
-                stream.cancel();
+    private void pump(HttpClientResponse up) {
+        down.setStatusCode(200).setChunked(true).putHeader("Content-Type", "text/event-stream")
+                .putHeader("Cache-Control", "no-cache").putHeader("X-Accel-Buffering", "no");
+        down.closeHandler(v -> {
+            if (!finished) { // the client went away: stop generating
+                finished = true;
+                upstream.cancel();
             }
-        }
-    }
-
-    private Multi<Buffer> body() {
-        return Multi.createFrom().<Buffer> emitter(em -> {
-            synchronized (this) {
-                emitter = em;
-                while (!pending.isEmpty()) {
-                    em.emit(pending.poll());
-                }
-                if (completed) {
-                    em.complete();
-                    return;
-                }
-            }
-            em.onRequest(n -> {
-                LlamaServerClient.Stream s = stream;
-                if (s != null) {
-                    s.resume();
-                }
-            });
-            em.onTermination(() -> {
-                boolean upstreamDone;
-                synchronized (this) {
-                    upstreamDone = completed;
-                    cancelled = true;
-                }
-                LlamaServerClient.Stream s = stream;
-                if (!upstreamDone && s != null) {
-                    s.cancel(); // the client went away: stop generating
-                }
-            });
-        }, BackPressureStrategy.BUFFER);
-    }
-
-    @Override
-    public void onStart() {
-        head.complete(new Head(200, SSE_HEADERS, body()));
-    }
-
-    @Override
-    public void onData(Buffer data) {
-        if (isUsageChunk(data)) {
-            reportUsage(data);
-            if (!clientWantsUsage) {
+        });
+        up.handler(piece -> {
+            if (finished) {
                 return;
             }
-        }
-        Buffer frame = Buffer.buffer(data.length() + PREFIX.length + SUFFIX.length).appendBytes(PREFIX)
-                .appendBuffer(data).appendBytes(SUFFIX);
-        emit(frame, false);
+            if (first) {
+                first = false;
+                upstream.exchange().firstToken();
+            } else {
+                upstream.exchange().token();
+            }
+            if (last.size() == KEPT) {
+                last.removeFirst();
+            }
+            last.addLast(piece);
+            down.write(piece);
+            if (down.writeQueueFull()) {
+                up.pause();
+                down.drainHandler(v -> up.resume());
+            }
+        });
+        up.exceptionHandler(e -> upstream.explain(e).thenAccept(this::fail));
+        up.endHandler(v -> end());
     }
 
-    @Override
-    public void onComplete() {
-        emit(DONE, true);
-    }
-
-    @Override
-    public void onError(UpstreamException error) {
-        if (!head.isDone()) {
-            OpenAiErrors.Answer e = OpenAiErrors.upstream(error);
-            head.complete(new Head(e.status(), e.headers(), Multi.createFrom().item(e.body())));
+    /** The upstream answer ended: read its end once (usage, [DONE], an error event), then end the client's. */
+    private void end() {
+        if (finished) {
             return;
         }
-        // the answer had started: tell the client in the stream, as OpenAI does
-        Buffer body = OpenAiErrors.upstream(error).body();
-        emit(Buffer.buffer().appendBytes(PREFIX).appendBuffer(body).appendBytes(SUFFIX), true);
+        finished = true;
+        Buffer tail = Buffer.buffer();
+        last.forEach(tail::appendBuffer);
+        String text = tail.toString();
+        int status = text.contains("data: [DONE]") ? 200 : errorStatus(tail, text);
+        reportUsage(text);
+        upstream.end(status);
+        down.end();
     }
 
-    private void emit(Buffer frame, boolean last) {
-        MultiEmitter<? super Buffer> em;
-        synchronized (this) {
-            if (cancelled) {
-                return;
-            }
-            if (last) {
-                completed = true;
-            }
-            em = emitter;
-            if (em == null) {
-                if (pending.size() < MAX_PENDING) {
-                    pending.add(frame);
-                    return;
-                }
-                cancelled = true; // nobody subscribed to a long answer: the client is gone
-            }
+    /** An error event in the stream is llama-server's (500 unless it says otherwise); no [DONE] and no error: broken. */
+    private static int errorStatus(Buffer tail, String text) {
+        int at = text.lastIndexOf(DATA_ERROR.toString());
+        if (at < 0) {
+            return 0;
         }
-        if (em == null) {
-            LlamaServerClient.Stream s = stream;
-            if (s != null) {
-                s.cancel();
-            }
+        try {
+            int end = text.indexOf("\n", at);
+            var json = OpenAiRelay.MAPPER.readTree(text.substring(at + "data: ".length(), end < 0 ? text.length() : end));
+            return json.path("error").path("code").asInt(500);
+        } catch (IOException | RuntimeException e) {
+            return 500;
+        }
+    }
+
+    /** The usage of the final chunk (the last event with llama-server's timings), once. */
+    private void reportUsage(String text) {
+        int at = text.lastIndexOf("\"timings\"");
+        if (at < 0) {
             return;
         }
-        em.emit(frame);
-        if (last) {
-            em.complete();
-        } else if (em.requested() <= 0) {
-            LlamaServerClient.Stream s = stream;
-            if (s != null) {
-                // on the upstream connection's loop; the client's next request for items resumes it after this
-                s.pause();
-                if (em.requested() > 0) {
-                    s.resume();
-                }
-            }
-        }
-    }
-
-    private static final byte[] USAGE_CHUNK = "{\"choices\":[],".getBytes();
-
-    /** llama-server writes the usage chunk as {"choices":[],...,"usage":{...}}: a byte test, no copy per chunk. */
-    private static boolean isUsageChunk(Buffer data) {
-        return data.length() > USAGE_CHUNK.length && Bytes.startsWith(data, USAGE_CHUNK)
-                && data.toString().contains("\"usage\"");
-    }
-
-    private void reportUsage(Buffer data) {
-        LlamaServerClient.Stream s = stream;
-        if (s == null) {
+        int start = text.lastIndexOf("data: ", at);
+        int end = text.indexOf('\n', at);
+        if (start < 0) {
             return;
         }
         try {
-            OpenAiResource.reportUsage(OpenAiResource.MAPPER.readTree(data.getBytes()), s.exchange());
+            Usage.report(OpenAiRelay.MAPPER.readTree(text.substring(start + "data: ".length(),
+                    end < 0 ? text.length() : end)), upstream.exchange());
         } catch (IOException e) {
-            // the client still gets the chunk as it came; only the metrics miss this sample
-            LOG.warnf("llama-server sent a usage chunk that is not JSON: %s", data);
+            // the client got the chunk as it came; only the metrics miss this sample
+            LOG.debugf("llama-server's final chunk is not JSON: %s", text);
         }
+    }
+
+    /** The answer had started: tell the client in the stream, as OpenAI does, and end it. */
+    private void fail(UpstreamException e) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        upstream.end(e.statusOrZero());
+        down.end(Buffer.buffer("data: ").appendBuffer(OpenAiErrors.upstream(e).body()).appendString("\n\n"));
     }
 }

@@ -1,0 +1,345 @@
+package io.quarkiverse.rocm.it.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The OpenAI API against llama-server used directly, in one run, as a user would see it: the packaged demo application
+ * runs in a JVM of its own (its CPU is read per thread from {@code /proc}), a second llama-server is started with
+ * exactly the command line the application gave its own, and the same streamed requests alternate between the two.
+ * Run with {@code -Pbench} (after {@code ./mvnw install -DskipTests}); it asserts nothing about speed and writes
+ * {@code target/benchmark-api.md} and the figures for the chart.
+ */
+@Tag("benchmark")
+class ApiBenchmarkTest {
+
+    static final int WARMUP = Integer.getInteger("bench.warmup", 2000);
+    static final int CPU_REQUESTS = Integer.getInteger("bench.cpu-requests", 1000);
+    static final int RUN_REQUESTS = Integer.getInteger("bench.requests", 64);
+    static final int PAIRS = Integer.getInteger("bench.pairs", 3);
+    static final int[] CONCURRENCY = { 1, 4, 16 };
+
+    final Report report = new Report("target/benchmark-api.md");
+
+    @Test
+    void apiAgainstLlamaServerDirectly() throws Exception {
+        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: run ./mvnw -B install -DskipTests first");
+        }
+        int appPort = freePort();
+        File appLog = Files.createTempFile("bench-app", ".log").toFile();
+        long appStart = System.nanoTime();
+        List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dquarkus.http.port=" + appPort));
+        // -Dbench.app-jvm-args="-XX:StartFlightRecording=filename=target/app.jfr,settings=profile" to profile it
+        String jvmArgs = System.getProperty("bench.app-jvm-args", "");
+        if (!jvmArgs.isBlank()) {
+            java.addAll(List.of(jvmArgs.trim().split("\\s+")));
+        }
+        java.addAll(List.of("-jar", jar.toString()));
+        Process app = new ProcessBuilder(java).redirectErrorStream(true).redirectOutput(appLog).start();
+        Process direct = null;
+        try {
+            waitFor200("http://127.0.0.1:" + appPort + "/q/health/ready", app, appLog);
+            double appReadyMs = (System.nanoTime() - appStart) / 1e6;
+            List<String> command = serverCommand(app.toHandle(), "default");
+            int directPort = freePort();
+            long directStart = System.nanoTime();
+            direct = new ProcessBuilder(withPort(command, directPort)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            waitFor200("http://127.0.0.1:" + directPort + "/health", direct, null);
+            double directReadyMs = (System.nanoTime() - directStart) / 1e6;
+
+            Load.Target api = new Load.Target("OpenAI API", "http://127.0.0.1:" + appPort + "/v1/chat/completions",
+                    false);
+            Load.Target server = new Load.Target("llama-server", "http://127.0.0.1:" + directPort
+                    + "/v1/chat/completions", true);
+            long pid = app.pid();
+
+            Load.run(server, Math.max(50, WARMUP / 10), 2, 16);
+            int warmedUp = warmUp(api, pid);
+            Load.run(api, 5, 1, 1000); // the long streams' own code paths
+            Load.run(server, 5, 1, 1000);
+            boolean jfr = Boolean.getBoolean("bench.jfr");
+            if (jfr) { // the steady state only: -Dbench.jfr=true writes target/app-steady.jfr
+                jcmd(pid, "JFR.start", "name=steady", "settings=profile",
+                        "filename=" + Path.of("target", "app-steady.jfr").toAbsolutePath());
+            }
+
+            // CPU of the application's JVM per request (16-token streams) and per token (1000-token streams)
+            Map<String, Long> c0 = ProcCpu.byThread(pid);
+            long[] us0 = ProcCpu.userSystemMs(pid);
+            Load.Result shortStreams = Load.run(api, CPU_REQUESTS, 2, 16);
+            long[] us1 = ProcCpu.userSystemMs(pid);
+            Map<String, Long> c1 = ProcCpu.byThread(pid);
+            int longRequests = Math.max(5, CPU_REQUESTS / 50);
+            Load.Result longDirect = Load.run(server, longRequests, 1, 1000);
+            Map<String, Long> c2 = ProcCpu.byThread(pid);
+            Load.Result longApi = Load.run(api, longRequests, 1, 1000);
+            Map<String, Long> c3 = ProcCpu.byThread(pid);
+            Map<String, Long> perShort = ProcCpu.delta(c0, c1);
+            double msPerRequest = ProcCpu.total(perShort) / 1e6 / shortStreams.requests();
+            double idleMs = ProcCpu.total(ProcCpu.delta(c1, c2)) / 1e6; // the app's own background work meanwhile
+            double longMs = ProcCpu.total(ProcCpu.delta(c2, c3)) / 1e6;
+            double usPerToken = (longMs - msPerRequest * longApi.requests()) * 1000 / longApi.tokens();
+
+            if (jfr) {
+                jcmd(pid, "JFR.stop", "name=steady");
+            }
+            // throughput and time to first token, alternating; RSS while 16 streams are served
+            Map<Integer, List<double[]>> pairs = new LinkedHashMap<>();
+            AtomicLong maxRss = new AtomicLong();
+            for (int c : CONCURRENCY) {
+                List<double[]> rows = new ArrayList<>();
+                for (int p = 0; p < PAIRS; p++) {
+                    boolean apiFirst = p % 2 == 1; // alternate which goes first, against drift
+                    Load.Result a = null, d = null;
+                    for (int k = 0; k < 2; k++) {
+                        if ((k == 0) == apiFirst) {
+                            RssSampler rss = c == 16 ? RssSampler.start(pid, maxRss) : null;
+                            a = Load.run(api, RUN_REQUESTS, c, 64);
+                            if (rss != null) {
+                                rss.stop();
+                            }
+                        } else {
+                            d = Load.run(server, RUN_REQUESTS, c, 64);
+                        }
+                    }
+                    rows.add(new double[] { d.tokensPerSecond(), a.tokensPerSecond(), d.ttft(0.5), a.ttft(0.5),
+                            d.ttft(0.99), a.ttft(0.99) });
+                }
+                pairs.put(c, rows);
+            }
+
+            // whole answers, one at a time
+            double[] wholeDirect = whole(server, 200), wholeApi = whole(api, 200);
+
+            report.line("Machine: " + Report.machine() + ". Tiny model on one llama-server thread, `parallel=1` (the"
+                    + " demo's), client, application and llama-server sharing the cores. " + RUN_REQUESTS + " streamed"
+                    + " requests x 64 tokens per run, " + PAIRS + " alternating pairs per concurrency (medians).");
+            report.line("");
+            report.line("| concurrency | llama-server tokens/s | API tokens/s | API / direct | TTFT p50 direct / API ms"
+                    + " | TTFT p99 direct / API ms |");
+            report.line("|---|---|---|---|---|---|");
+            Map<Integer, Double> ratios = new LinkedHashMap<>();
+            for (Map.Entry<Integer, List<double[]>> e : pairs.entrySet()) {
+                double[] ratio = e.getValue().stream().mapToDouble(r -> r[1] / r[0]).toArray();
+                double m = median(ratio);
+                ratios.put(e.getKey(), m);
+                report.line(String.format("| %d | %.0f | %.0f | %.2fx | %.2f / %.2f | %.2f / %.2f |", e.getKey(),
+                        median(col(e.getValue(), 0)), median(col(e.getValue(), 1)), m, median(col(e.getValue(), 2)),
+                        median(col(e.getValue(), 3)), median(col(e.getValue(), 4)), median(col(e.getValue(), 5))));
+            }
+            report.line("");
+            report.line(String.format("Whole answers (15 tokens, one at a time, median of 200): direct %.2f ms, API"
+                    + " %.2f ms (%+.2f ms).", median(wholeDirect), median(wholeApi),
+                    median(wholeApi) - median(wholeDirect)));
+            report.line(String.format("1000-token streams: direct %.0f tokens/s, API %.0f tokens/s (%.2fx).",
+                    longDirect.tokensPerSecond(), longApi.tokensPerSecond(),
+                    longApi.tokensPerSecond() / longDirect.tokensPerSecond()));
+            report.line(String.format("Application JVM CPU (all threads, after %d warm-up requests, once the JIT"
+                    + " compilers had settled): %.3f ms per 16-token streamed request, %.1f us per streamed token"
+                    + " (1000-token streams, the per-request part taken off; %.1f ms of background work in the same"
+                    + " time, not counted).", warmedUp, msPerRequest, usPerToken, idleMs));
+            report.line("Per thread, per 16-token request: " + perThread(perShort, shortStreams.requests())
+                    + String.format(" (user %.3f ms, kernel %.3f ms).", (us1[0] - us0[0]) / (double) shortStreams.requests(),
+                            (us1[1] - us0[1]) / (double) shortStreams.requests()));
+            report.line(String.format("Application RSS while serving 16 streams: %.0f MB (max).", maxRss.get() / 1e6));
+            report.line(String.format("Ready: application %.0f ms after its JVM was spawned (its llama-servers"
+                    + " included); a llama-server alone %.0f ms.", appReadyMs, directReadyMs));
+            report.write();
+            Chart.ratios("target/benchmark-api.png", "OpenAI API tokens/s relative to llama-server directly", ratios,
+                    Report.machine());
+        } finally {
+            if (direct != null) {
+                direct.destroyForcibly();
+            }
+            app.destroy();
+            app.waitFor();
+            Files.deleteIfExists(appLog.toPath());
+        }
+    }
+
+    /**
+     * Short streams until the JIT compilers have settled (their CPU under 3 % of the JVM's in a batch of 500), at
+     * least {@link #WARMUP} requests and at most ten times that: on two cores C2 keeps compiling for a minute or more.
+     */
+    static int warmUp(Load.Target api, long pid) throws Exception {
+        int done = 0;
+        while (done < WARMUP * 10) {
+            Map<String, Long> before = ProcCpu.byThread(pid);
+            Load.run(api, 500, 2, 16);
+            done += 500;
+            Map<String, Long> d = ProcCpu.delta(before, ProcCpu.byThread(pid));
+            long jit = d.entrySet().stream().filter(e -> e.getKey().contains("Compiler"))
+                    .mapToLong(Map.Entry::getValue).sum();
+            if (done >= WARMUP && jit < 0.03 * ProcCpu.total(d)) {
+                break;
+            }
+        }
+        return done;
+    }
+
+    static void jcmd(long pid, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid)));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("jcmd " + String.join(" ", args) + " failed: " + out);
+        }
+    }
+
+    static String perThread(Map<String, Long> delta, int requests) {
+        StringBuilder s = new StringBuilder();
+        delta.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(6)
+                .forEach(e -> s.append(String.format("%s %.3f ms, ", e.getKey(), e.getValue() / 1e6 / requests)));
+        return s.length() > 2 ? s.substring(0, s.length() - 2) : "(none)";
+    }
+
+    static double[] whole(Load.Target t, int n) throws Exception {
+        String body = "{\"model\":\"default\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello, who are you?\"}],"
+                + "\"temperature\":0}";
+        double[] ms = new double[n];
+        for (int i = -n / 5; i < n; i++) {
+            long s = System.nanoTime();
+            HttpResponse<byte[]> r = Load.HTTP.send(HttpRequest.newBuilder(URI.create(t.url()))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException(t.name() + " answered " + r.statusCode());
+            }
+            if (i >= 0) {
+                ms[i] = (System.nanoTime() - s) / 1e6;
+            }
+        }
+        return ms;
+    }
+
+    static double[] col(List<double[]> rows, int i) {
+        return rows.stream().mapToDouble(r -> r[i]).toArray();
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** The command line of the application's llama-server for a model, read from /proc. */
+    static List<String> serverCommand(ProcessHandle app, String alias) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ProcessHandle p : app.descendants().toList()) {
+                byte[] raw;
+                try {
+                    raw = Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline"));
+                } catch (IOException gone) {
+                    continue;
+                }
+                List<String> args = List.of(new String(raw, StandardCharsets.UTF_8).split("\0"));
+                int i = args.indexOf("--alias");
+                if (i >= 0 && i + 1 < args.size() && args.get(i + 1).equals(alias)) {
+                    return args;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("no llama-server with --alias " + alias + " under the application");
+    }
+
+    /** The same command on another port, without the application's key file. */
+    static List<String> withPort(List<String> command, int port) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < command.size(); i++) {
+            String a = command.get(i);
+            if (a.equals("--api-key-file")) {
+                i++;
+            } else if (a.equals("--port")) {
+                out.add(a);
+                out.add(Integer.toString(port));
+                i++;
+            } else {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    static void waitFor200(String url, Process process, File log) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(url + ": the process exited" + (log == null ? ""
+                        : ":\n" + Files.readString(log.toPath())));
+            }
+            try {
+                if (Load.HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(10);
+        }
+        throw new IllegalStateException(url + " did not answer 200 within 120 s");
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Samples a process's RSS every 50 ms into a maximum. */
+    static final class RssSampler {
+        final Thread thread;
+
+        private RssSampler(Thread thread) {
+            this.thread = thread;
+        }
+
+        static RssSampler start(long pid, AtomicLong max) {
+            Thread t = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    try {
+                        max.accumulateAndGet(ProcCpu.rss(pid), Math::max);
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            }, "rss-sampler");
+            t.setDaemon(true);
+            t.start();
+            return new RssSampler(t);
+        }
+
+        void stop() throws InterruptedException {
+            thread.interrupt();
+            thread.join();
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.quarkiverse.rocm.it.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The load of the benchmark: streamed chat completions over plain HTTP/1.1 from {@code concurrency} clients, as an
+ * OpenAI client sends them, against llama-server itself or the application's API.
+ */
+final class Load {
+
+    static {
+        // llama-server closes the connection after a streamed answer although it announces keep-alive: requests to it
+        // directly say "Connection: close", or the client would reuse a connection that is closing
+        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "connection");
+    }
+
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** Where requests go; {@code direct} ones close their connection after a stream. */
+    record Target(String name, String url, boolean direct) {
+    }
+
+    /** One run: every request's time to first token (ms), the content tokens received, the wall time (ms). */
+    record Result(double[] ttftMs, long tokens, double wallMs, int requests) {
+        double tokensPerSecond() {
+            return tokens * 1000.0 / wallMs;
+        }
+
+        double ttft(double p) {
+            double[] s = ttftMs.clone();
+            Arrays.sort(s);
+            return s[Math.min(s.length - 1, (int) Math.round(p * (s.length - 1)))];
+        }
+    }
+
+    static String body(int maxTokens) {
+        return "{\"model\":\"default\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello, who are you?\"}],"
+                + "\"temperature\":0,\"stream\":true,\"ignore_eos\":true,\"max_tokens\":" + maxTokens + "}";
+    }
+
+    static Result run(Target target, int requests, int concurrency, int maxTokens) throws Exception {
+        String body = body(maxTokens);
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        AtomicInteger next = new AtomicInteger();
+        double[] ttft = new double[requests];
+        try {
+            long start = System.nanoTime();
+            List<Future<Long>> workers = new ArrayList<>();
+            for (int w = 0; w < concurrency; w++) {
+                workers.add(pool.submit(() -> {
+                    long tokens = 0;
+                    for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
+                        long[] one = stream(target, body);
+                        ttft[i] = one[0] / 1e6;
+                        tokens += one[1];
+                    }
+                    return tokens;
+                }));
+            }
+            long tokens = 0;
+            for (Future<Long> f : workers) {
+                tokens += f.get();
+            }
+            return new Result(ttft, tokens, (System.nanoTime() - start) / 1e6, requests);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One streamed request: nanoseconds to the first content token, and the content tokens. */
+    static long[] stream(Target t, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(t.url())).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(120));
+        if (t.direct()) {
+            b.header("Connection", "close");
+        }
+        long start = System.nanoTime();
+        HttpResponse<InputStream> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(t.name() + " answered " + r.statusCode() + ": " + new String(
+                    r.body().readAllBytes(), StandardCharsets.UTF_8));
+        }
+        long first = 0;
+        long tokens = 0;
+        boolean done = false;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.startsWith("data: ") && line.contains("\"content\":\"")) {
+                    if (first == 0) {
+                        first = System.nanoTime();
+                    }
+                    tokens++;
+                } else if (line.equals("data: [DONE]")) {
+                    done = true;
+                }
+            }
+        }
+        if (!done) {
+            throw new IllegalStateException(t.name() + ": the stream ended without [DONE]");
+        }
+        return new long[] { first - start, tokens };
+    }
+}

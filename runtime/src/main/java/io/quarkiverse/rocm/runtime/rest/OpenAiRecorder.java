@@ -1,0 +1,68 @@
+package io.quarkiverse.rocm.runtime.rest;
+
+import java.util.function.Consumer;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import io.quarkiverse.rocm.runtime.client.ExchangeObserver;
+import io.quarkiverse.rocm.runtime.client.LlamaServerClients;
+import io.quarkiverse.rocm.runtime.config.RocmRuntimeConfig;
+import io.quarkiverse.rocm.runtime.server.ModelServers;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ArcContainer;
+import io.quarkus.arc.InjectableInstance;
+import io.quarkus.runtime.RuntimeValue;
+import io.quarkus.runtime.annotations.Recorder;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.RoutingContext;
+
+/** The OpenAI API's routes (only recorded when the API is enabled, and so only with quarkus-rest and Vert.x Web). */
+@Recorder
+public class OpenAiRecorder {
+
+    private final RuntimeValue<RocmRuntimeConfig> config;
+
+    public OpenAiRecorder(RuntimeValue<RocmRuntimeConfig> config) {
+        this.config = config;
+    }
+
+    /** The relay of one POST endpoint; its beans are looked up at the first request. */
+    public Handler<RoutingContext> relay(OpenAiRequests.Kind kind) {
+        return new Handler<>() {
+            private volatile OpenAiRelay relay;
+
+            @Override
+            public void handle(RoutingContext ctx) {
+                OpenAiRelay r = relay;
+                if (r == null) {
+                    ArcContainer arc = Arc.container();
+                    InjectableInstance<ExchangeObserver> observers = arc.select(ExchangeObserver.class);
+                    r = relay = new OpenAiRelay(kind, config.getValue().openai(), arc.instance(ModelServers.class).get(),
+                            arc.instance(LlamaServerClients.class).get(),
+                            observers.isResolvable() ? observers.get() : ExchangeObserver.NOOP);
+                }
+                r.handle(ctx);
+            }
+        };
+    }
+
+    /** Refuses bodies above the API's or the HTTP server's limit in OpenAI's shape. */
+    public Handler<RoutingContext> bodyLimit() {
+        long server = ConfigProvider.getConfig().getOptionalValue("quarkus.http.limits.max-body-size", MemorySize.class)
+                .map(MemorySize::asLongValue).orElse(Long.MAX_VALUE);
+        return new OpenAiBodyLimit(config.getValue().openai().maxBodySize().asLongValue(), server);
+    }
+
+    /** Restricts a route to POST. */
+    public Consumer<Route> postOnly() {
+        return new Consumer<>() {
+            @Override
+            public void accept(Route route) {
+                route.method(HttpMethod.POST);
+            }
+        };
+    }
+}

@@ -1,0 +1,234 @@
+package io.quarkiverse.rocm.runtime.rest;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.quarkiverse.rocm.runtime.client.ExchangeObserver;
+import io.quarkiverse.rocm.runtime.client.LlamaServerClient;
+import io.quarkiverse.rocm.runtime.client.LlamaServerClients;
+import io.quarkiverse.rocm.runtime.client.UpstreamException;
+import io.quarkiverse.rocm.runtime.client.Usage;
+import io.quarkiverse.rocm.runtime.config.OpenAiConfig;
+import io.quarkiverse.rocm.runtime.server.ModelServer;
+import io.quarkiverse.rocm.runtime.server.ModelServers;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The OpenAI API's POST endpoints ({@code chat/completions}, {@code completions}, {@code embeddings}) as a Vert.x
+ * route: they are relays, so they are written where the bytes are. A request is read (up to the body limit), checked
+ * (stricter than llama-server, which answers 500 or 200 to some malformed requests), authorised and routed by
+ * {@code model}; its bytes then go to llama-server unchanged, and the answer comes back as llama-server sent it, a
+ * stream piece by piece ({@link StreamRelay}). Refusals are in OpenAI's shape. Runs on the request's event loop and
+ * never blocks it.
+ */
+public final class OpenAiRelay implements Handler<RoutingContext> {
+
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final OpenAiRequests.Kind kind;
+    private final String path;
+    private final OpenAiConfig config;
+    private final ApiKeys keys;
+    private final ModelServers servers;
+    private final LlamaServerClients clients;
+    private final ExchangeObserver observer;
+    private final long limit;
+
+    public OpenAiRelay(OpenAiRequests.Kind kind, OpenAiConfig config, ModelServers servers, LlamaServerClients clients,
+            ExchangeObserver observer) {
+        this.kind = kind;
+        this.path = kind.upstreamPath();
+        this.config = config;
+        this.keys = new ApiKeys(config.apiKeys());
+        this.servers = servers;
+        this.clients = clients;
+        this.observer = observer;
+        this.limit = config.maxBodySize().asLongValue();
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        OpenAiErrors.Answer denied = keys.check(request.getHeader("Authorization"));
+        if (denied != null) {
+            refuse(ctx, "none", denied);
+            return;
+        }
+        if (ctx.body() != null && ctx.body().available()) { // read already by a body handler of the application's
+            received(ctx, ctx.body().buffer());
+            return;
+        }
+        Buffer body = Buffer.buffer();
+        request.handler(piece -> {
+            if (body.length() + piece.length() > limit) {
+                if (!ctx.response().ended()) { // a chunked body that outgrows the limit (no Content-Length to check)
+                    refuse(ctx, "none", OpenAiErrors.tooLarge(body.length() + piece.length(), limit));
+                    request.connection().close();
+                }
+                return;
+            }
+            body.appendBuffer(piece);
+        });
+        request.endHandler(v -> {
+            if (!ctx.response().ended()) {
+                received(ctx, body);
+            }
+        });
+    }
+
+    private void received(RoutingContext ctx, Buffer body) {
+        if (body == null || body.length() == 0) {
+            refuse(ctx, "none", OpenAiErrors.badRequest("The request has no body: send a JSON object.", null));
+            return;
+        }
+        ObjectNode request;
+        try {
+            JsonNode parsed = MAPPER.readTree(body.getBytes());
+            if (!(parsed instanceof ObjectNode o)) {
+                refuse(ctx, "none", OpenAiErrors.badRequest("The request body must be a JSON object.", null));
+                return;
+            }
+            request = o;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            refuse(ctx, "none", OpenAiErrors.badRequest("We could not parse the JSON body of your request: "
+                    + e.getOriginalMessage(), null));
+            return;
+        } catch (IOException e) {
+            refuse(ctx, "none", OpenAiErrors.badRequest("We could not read the body of your request: "
+                    + e.getMessage(), null));
+            return;
+        }
+        OpenAiErrors.Answer invalid = OpenAiRequests.validate(kind, request);
+        if (invalid != null) {
+            refuse(ctx, "none", invalid);
+            return;
+        }
+        JsonNode requested = request.get("model");
+        Optional<ModelServer> server = requested == null || requested.isNull() || requested.asText().isEmpty()
+                ? servers.defaultServer()
+                : servers.byAlias(requested.asText());
+        if (server.isEmpty()) {
+            refuse(ctx, "none", OpenAiErrors.modelNotFound(requested == null ? "(none)" : requested.asText(), aliases()));
+            return;
+        }
+        ModelServer target = server.get();
+        OpenAiErrors.Answer unfit = unfit(target, request);
+        if (unfit != null) {
+            refuse(ctx, target.spec().alias(), unfit);
+            return;
+        }
+        // the bytes go on as the client sent them: the model is its alias or absent (llama-server's --alias then)
+        LlamaServerClient client = clients.client(target.name());
+        long timeout = config.timeout().toMillis();
+        if (request.path("stream").asBoolean(false)) {
+            stream(ctx, client, body, timeout);
+        } else {
+            whole(ctx, client, body, timeout);
+        }
+    }
+
+    /** Why this model cannot take this request, or null. */
+    private OpenAiErrors.Answer unfit(ModelServer target, ObjectNode request) {
+        String alias = target.spec().alias();
+        if (kind == OpenAiRequests.Kind.EMBEDDINGS && !target.spec().embeddings()) {
+            return OpenAiErrors.badRequest("Model '" + alias + "' does not serve embeddings: set "
+                    + target.spec().property("embeddings") + "=true (an embedding model gets a server of its own).",
+                    "model");
+        }
+        if (kind != OpenAiRequests.Kind.EMBEDDINGS && target.spec().embeddings()) {
+            return OpenAiErrors.badRequest("Model '" + alias + "' only serves embeddings: send its requests to the"
+                    + " embeddings endpoint (.../embeddings), or choose another model (available: "
+                    + String.join(", ", aliases()) + ").", "model");
+        }
+        JsonNode tools = request.get("tools");
+        if (tools != null && tools.isArray() && !tools.isEmpty()) {
+            Optional<String> cannot = target.toolsProblem();
+            if (cannot.isPresent()) {
+                return OpenAiErrors.badRequest(cannot.get(), "tools");
+            }
+        }
+        return null;
+    }
+
+    private void whole(RoutingContext ctx, LlamaServerClient client, Buffer body, long timeout) {
+        client.send(HttpMethod.POST, path, body, timeout).whenComplete((r, e) -> {
+            if (e != null) {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
+                write(ctx, cause instanceof UpstreamException u ? OpenAiErrors.upstream(u)
+                        : OpenAiErrors.of(502, "server_error", null, null, String.valueOf(cause.getMessage())));
+                return;
+            }
+            if (r.status() != 200) {
+                write(ctx, OpenAiErrors.fromUpstream(r.status(), r.body()));
+                return;
+            }
+            try {
+                Usage.report(MAPPER.readTree(r.body().getBytes()), r.exchange());
+            } catch (IOException notJson) {
+                write(ctx, OpenAiErrors.of(502, "server_error", null, null,
+                        "llama-server answered 200 with a body that is not JSON"));
+                return;
+            }
+            write(ctx, new OpenAiErrors.Answer(200, OpenAiErrors.JSON, r.body()));
+        });
+    }
+
+    private void stream(RoutingContext ctx, LlamaServerClient client, Buffer body, long timeout) {
+        LlamaServerClient.Upstream upstream = client.open(path, body, timeout);
+        // a client that leaves before the answer starts (while queued, say) gives its place up
+        ctx.response().closeHandler(v -> upstream.cancel());
+        upstream.response().whenComplete((up, e) -> {
+            if (e != null) {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
+                write(ctx, cause instanceof UpstreamException u ? OpenAiErrors.upstream(u)
+                        : OpenAiErrors.of(502, "server_error", null, null, String.valueOf(cause.getMessage())));
+                return;
+            }
+            if (up.statusCode() != 200) {
+                up.body().onComplete(b -> {
+                    Buffer answer = b.succeeded() ? b.result() : Buffer.buffer();
+                    upstream.end(up.statusCode());
+                    write(ctx, OpenAiErrors.fromUpstream(up.statusCode(), answer));
+                });
+                return;
+            }
+            StreamRelay.start(upstream, up, ctx.response());
+        });
+    }
+
+    /** A request refused before it reached llama-server: counted too (model "none" when none was chosen yet). */
+    private void refuse(RoutingContext ctx, String model, OpenAiErrors.Answer answer) {
+        observer.start(model, path).end(answer.status());
+        write(ctx, answer);
+    }
+
+    static void write(RoutingContext ctx, OpenAiErrors.Answer answer) {
+        HttpServerResponse response = ctx.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        response.setStatusCode(answer.status());
+        for (Map.Entry<String, List<String>> h : answer.headers().entrySet()) {
+            response.putHeader(h.getKey(), h.getValue());
+        }
+        response.end(answer.body());
+    }
+
+    private List<String> aliases() {
+        List<String> out = new ArrayList<>();
+        servers.all().forEach(s -> out.add(s.spec().alias()));
+        return out;
+    }
+}
