@@ -1,6 +1,7 @@
 package io.quarkiverse.rocm.deployment;
 
 import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.jandex.ClassInfo;
@@ -18,6 +19,7 @@ import io.quarkus.deployment.annotations.ExecutionTime;
 import io.quarkus.deployment.annotations.Record;
 import io.quarkus.deployment.builditem.AdditionalIndexedClassesBuildItem;
 import io.quarkus.deployment.builditem.CombinedIndexBuildItem;
+import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
 import io.quarkus.resteasy.reactive.spi.AdditionalResourceClassBuildItem;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.vertx.http.deployment.spi.RouteBuildItem;
@@ -55,9 +57,7 @@ class RocmOpenAiProcessor {
     @BuildStep(onlyIf = Enabled.class)
     @Record(ExecutionTime.RUNTIME_INIT)
     void relays(RocmBuildTimeConfig config, OpenAiRecorder recorder, BuildProducer<RouteBuildItem> routes) {
-        // where the REST resource of the models lives too: under quarkus.rest.path, below the HTTP root path
-        String rest = ConfigProvider.getConfig().getOptionalValue("quarkus.rest.path", String.class).orElse("/");
-        String root = (rest.endsWith("/") ? rest.substring(0, rest.length() - 1) : rest) + path(config);
+        String root = apiRoot(config);
         for (OpenAiRequests.Kind kind : OpenAiRequests.Kind.values()) {
             String path = root + "/" + kind.path();
             // before the HTTP server's own body limit (order -2), which would answer a large body with a bare 413
@@ -66,6 +66,23 @@ class RocmOpenAiProcessor {
             routes.produce(RouteBuildItem.newApplicationRoute(path).withRouteCustomizer(recorder.postOnly())
                     .withRequestHandler(recorder.relay(kind)).build());
         }
+    }
+
+    /**
+     * Quarkus' own per-request HTTP metrics skip the API's paths by default: {@code rocm_requests_total} and its
+     * histograms count every API request already, by model and status, and normalising each path costs the request
+     * path CPU. An application that sets {@code quarkus.micrometer.binder.http-server.ignore-patterns} decides itself.
+     */
+    @BuildStep(onlyIf = Enabled.class)
+    RunTimeConfigurationDefaultBuildItem skipHttpServerMetrics(RocmBuildTimeConfig config) {
+        return new RunTimeConfigurationDefaultBuildItem("quarkus.micrometer.binder.http-server.ignore-patterns",
+                Pattern.quote(apiRoot(config)) + "/.+");
+    }
+
+    /** The API's root below the HTTP root path: under quarkus.rest.path, where the models resource lives too. */
+    static String apiRoot(RocmBuildTimeConfig config) {
+        String rest = ConfigProvider.getConfig().getOptionalValue("quarkus.rest.path", String.class).orElse("/");
+        return (rest.endsWith("/") ? rest.substring(0, rest.length() - 1) : rest) + path(config);
     }
 
     static String path(RocmBuildTimeConfig config) {

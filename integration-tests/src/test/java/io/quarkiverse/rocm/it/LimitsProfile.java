@@ -12,6 +12,6 @@ public class LimitsProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of("quarkus.rocm.openai.api-keys", KEY + ",another-key", "quarkus.rocm.openai.max-body-size", "64K",
-                "quarkus.rocm.max-queue", "2");
+                "quarkus.rocm.max-queue", "2", "quarkus.rocm.max-in-flight", "1");
     }
 }

@@ -91,7 +91,11 @@ class ApiBenchmarkTest {
             long[] us1 = ProcCpu.userSystemMs(pid);
             Map<String, Long> c1 = ProcCpu.byThread(pid);
             int longRequests = Math.max(5, CPU_REQUESTS / 50);
+            long self = ProcessHandle.current().pid();
+            long client0 = ProcCpu.total(ProcCpu.byThread(self));
             Load.Result longDirect = Load.run(server, longRequests, 1, 1000);
+            // what reading a stream costs a JVM on this machine: the floor under a relay, which reads and writes
+            double clientUsPerToken = (ProcCpu.total(ProcCpu.byThread(self)) - client0) / 1e3 / longDirect.tokens();
             Map<String, Long> c2 = ProcCpu.byThread(pid);
             Load.Result longApi = Load.run(api, longRequests, 1, 1000);
             Map<String, Long> c3 = ProcCpu.byThread(pid);
@@ -159,6 +163,8 @@ class ApiBenchmarkTest {
                     + " compilers had settled): %.3f ms per 16-token streamed request, %.1f us per streamed token"
                     + " (1000-token streams, the per-request part taken off; %.1f ms of background work in the same"
                     + " time, not counted).", warmedUp, msPerRequest, usPerToken, idleMs));
+            report.line(String.format("For scale: the benchmark's own client (java.net.http, another JVM) spends %.1f us"
+                    + " of CPU per token just reading a 1000-token stream from llama-server.", clientUsPerToken));
             report.line("Per thread, per 16-token request: " + perThread(perShort, shortStreams.requests())
                     + String.format(" (user %.3f ms, kernel %.3f ms).", (us1[0] - us0[0]) / (double) shortStreams.requests(),
                             (us1[1] - us0[1]) / (double) shortStreams.requests()));

@@ -40,7 +40,8 @@ public class LlamaServerClients {
         return clients.computeIfAbsent(modelName, n -> {
             ModelServer server = servers.require(n);
             ModelConfig m = config.models().get(n);
-            Gate gate = new Gate(m.maxInFlight().orElse(server.spec().parallel()), m.maxQueue());
+            // one waiting request per slot inside llama-server: a slot that frees up starts the next at once
+            Gate gate = new Gate(m.maxInFlight().orElse(2 * server.spec().parallel()), m.maxQueue());
             LlamaServerClient client = new LlamaServerClient(vertx, server, POOL_SIZE, servers.lazy(), gate);
             if (observers.isResolvable()) {
                 client.observer(observers.get());

@@ -76,9 +76,10 @@ public interface ModelConfig {
     int port();
 
     /**
-     * The most requests (chat model and OpenAI API together) sent to this llama-server at once. Default: its
-     * {@code parallel} slots, so that requests wait in this application's bounded queue (where they are counted and
-     * can be refused) rather than inside llama-server.
+     * The most requests (chat model and OpenAI API together) sent to this llama-server at once. Default: twice its
+     * {@code parallel} slots: each slot has one request waiting inside llama-server, which starts it the moment the slot
+     * frees up (no round trip between two answers), and every further request waits in this application's bounded
+     * queue, where it is counted and can be refused.
      */
     OptionalInt maxInFlight();
 

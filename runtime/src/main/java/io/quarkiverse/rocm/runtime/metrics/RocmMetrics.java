@@ -147,24 +147,54 @@ public class RocmMetrics implements ExchangeObserver {
     public Exchange start(String model, String endpoint) {
         if (servers.byAlias(model).isEmpty()) {
             // refused before a model was chosen: counted, but no per-model histograms for it
+            Ended ended = this.ended.computeIfAbsent(model + " " + endpoint, k -> new Ended(registry, model, endpoint));
             return new Exchange() {
                 @Override
                 public void end(int status) {
-                    count(requestTags(model, endpoint, status));
+                    ended.of(status).requests.increment();
                 }
             };
         }
         return new Observed(meters(model), model, endpoint);
     }
 
-    private static Tags requestTags(String model, String endpoint, int status) {
-        return Tags.of("model", model, "endpoint", endpoint, "status", status == 0 ? "broken" : Integer.toString(status));
+    private final Map<String, Ended> ended = new ConcurrentHashMap<>();
+
+    /**
+     * The meters of how the requests of one model and endpoint ended, by status, each registered once: the request
+     * path looks them up in a small map instead of asking the registry.
+     */
+    static final class Ended {
+        private final MeterRegistry registry;
+        private final String model, endpoint;
+        private final Map<Integer, ByStatus> byStatus = new ConcurrentHashMap<>();
+
+        Ended(MeterRegistry registry, String model, String endpoint) {
+            this.registry = registry;
+            this.model = model;
+            this.endpoint = endpoint;
+        }
+
+        ByStatus of(int status) {
+            ByStatus b = byStatus.get(status);
+            return b != null ? b : byStatus.computeIfAbsent(status, s -> new ByStatus(registry, model, endpoint, s));
+        }
     }
 
-    private void count(Tags request) {
-        Counter.builder("rocm.requests").tags(request)
-                .description("Requests, by model, endpoint and status (499: cancelled by the caller)")
-                .register(registry).increment();
+    /** The counter and duration timer of one model, endpoint and status. */
+    static final class ByStatus {
+        final Counter requests;
+        final Timer duration;
+
+        ByStatus(MeterRegistry registry, String model, String endpoint, int status) {
+            Tags tags = Tags.of("model", model, "endpoint", endpoint, "status",
+                    status == 0 ? "broken" : Integer.toString(status));
+            requests = Counter.builder("rocm.requests").tags(tags)
+                    .description("Requests, by model, endpoint and status (499: cancelled by the caller)")
+                    .register(registry);
+            duration = Timer.builder("rocm.request.duration").tags(tags).description("Time from the request to its end")
+                    .register(registry);
+        }
     }
 
     /** The meters of one model, resolved once: the token path does no lookups. */
@@ -173,6 +203,7 @@ public class RocmMetrics implements ExchangeObserver {
         final Counter promptTokens, completionTokens;
         final DistributionSummary tokensPerSecond;
         final Map<String, Timer> firstToken = new ConcurrentHashMap<>();
+        final Map<String, Ended> ended = new ConcurrentHashMap<>();
         final MeterRegistry registry;
         final String model;
 
@@ -194,6 +225,11 @@ public class RocmMetrics implements ExchangeObserver {
                     .description("Generation speed of each answer, as llama-server measured it").register(registry);
         }
 
+        Ended ended(String endpoint) {
+            Ended e = ended.get(endpoint);
+            return e != null ? e : ended.computeIfAbsent(endpoint, p -> new Ended(registry, model, p));
+        }
+
         Timer firstToken(String endpoint) {
             return firstToken.computeIfAbsent(endpoint, e -> Timer.builder("rocm.time.to.first.token")
                     .tags("model", model, "endpoint", e).description("Time from the request to its first token")
@@ -209,10 +245,15 @@ public class RocmMetrics implements ExchangeObserver {
         final long start = System.nanoTime();
         long last;
 
+        final Ended ended;
+        final Timer firstToken;
+
         Observed(ModelMeters m, String model, String endpoint) {
             this.m = m;
             this.model = model;
             this.endpoint = endpoint;
+            this.ended = m.ended(endpoint);
+            this.firstToken = m.firstToken(endpoint);
         }
 
         @Override
@@ -223,7 +264,7 @@ public class RocmMetrics implements ExchangeObserver {
         @Override
         public void firstToken() {
             last = System.nanoTime();
-            m.firstToken(endpoint).record(last - start, TimeUnit.NANOSECONDS);
+            firstToken.record(last - start, TimeUnit.NANOSECONDS);
         }
 
         @Override
@@ -244,10 +285,9 @@ public class RocmMetrics implements ExchangeObserver {
 
         @Override
         public void end(int status) {
-            Tags tags = requestTags(model, endpoint, status);
-            count(tags);
-            Timer.builder("rocm.request.duration").tags(tags).description("Time from the request to its end")
-                    .register(registry).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            ByStatus b = ended.of(status);
+            b.requests.increment();
+            b.duration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 }

@@ -167,17 +167,34 @@ public final class LlamaServerProcess {
         }
     }
 
+    /**
+     * Logs one line at the level llama-server gave it. Every request makes llama-server log a few lines at level I,
+     * which go to DEBUG: they cost nothing more than a look at the level letter unless DEBUG is on.
+     */
     private void log(String line) {
+        char level = levelOf(line);
+        if (level == 'E') {
+            serverLog.error(message(line));
+        } else if (level == 'W') {
+            serverLog.warn(message(line));
+        } else if (serverLog.isDebugEnabled()) {
+            serverLog.debug(level == 0 ? line : message(line));
+        }
+    }
+
+    /** The level letter of a "0.00.029.640 I srv ..." line, or 0 for a line without one. */
+    static char levelOf(String line) {
+        int space = line.indexOf(' ');
+        if (space < 7 || space + 2 >= line.length() || line.charAt(space + 2) != ' ' || !Character.isDigit(line.charAt(0))) {
+            return 0;
+        }
+        char c = line.charAt(space + 1);
+        return c == 'D' || c == 'I' || c == 'W' || c == 'E' || c == 'N' ? c : 0;
+    }
+
+    private static String message(String line) {
         Matcher m = LINE.matcher(line);
-        if (!m.matches()) {
-            serverLog.debug(line);
-            return;
-        }
-        switch (m.group(1)) {
-            case "E" -> serverLog.error(m.group(2));
-            case "W" -> serverLog.warn(m.group(2));
-            default -> serverLog.debug(m.group(2));
-        }
+        return m.matches() ? m.group(2) : line;
     }
 
     @Override
