@@ -47,7 +47,7 @@ class ChatModelBenchmarkTest {
 
     final Report report = new Report("target/benchmark-chat-model.md");
 
-    record Run(double tokensPerSecond, double usPerToken, int failures) {
+    record Run(double tokensPerSecond, double usPerToken, int failures, double ttftP50, double ttftP99) {
     }
 
     @Test
@@ -61,23 +61,36 @@ class ChatModelBenchmarkTest {
                         .build())
                 .build();
         ChatRequest openAiRequest = ChatRequest.builder().messages(UserMessage.from("Hello, who are you?")).build();
+        Load.Target direct = new Load.Target("llama-server", e.baseUrl() + "/v1/chat/completions", true, e.apiKey());
         for (int i = 0; i < 5; i++) { // JIT of both paths
             run(rocm, rocmRequest, 500, 2);
             run(openAi, openAiRequest, 500, 2);
         }
+        // this JVM's CPU per 16-token request through RocmChatModel, and its RSS
+        ChatRequest shortRequest = ChatRequest.builder().messages(UserMessage.from("Hello, who are you?"))
+                .parameters(RocmChatRequestParameters.builder().temperature(0.0).maxOutputTokens(16).ignoreEos(true)
+                        .build())
+                .build();
+        long pid = ProcessHandle.current().pid();
+        long cpu0 = ProcCpu.total(ProcCpu.byThread(pid));
+        run(rocm, shortRequest, 1000, 2);
+        double msPerRequest = (ProcCpu.total(ProcCpu.byThread(pid)) - cpu0) / 1e6 / 1000;
         report.line("Machine: " + Report.machine() + ". Both models in this JVM against the application's llama-server"
                 + " (tiny model, one thread, `parallel=1`); " + REQUESTS + " streams x 64 tokens per run, " + PAIRS
                 + " alternating pairs per concurrency (medians). RocmChatModel goes through the extension's gate (two"
                 + " requests at llama-server, the rest queued in the JVM); OpenAiStreamingChatModel sends every request"
                 + " to llama-server at once.");
         report.line("");
-        report.line("| concurrency | RocmChatModel tokens/s | OpenAiStreamingChatModel tokens/s | ratio | RocmChatModel"
-                + " JVM CPU us/token | OpenAiStreamingChatModel JVM CPU us/token | failed streams (Rocm / OpenAi) |");
-        report.line("|---|---|---|---|---|---|---|");
+        report.line("| concurrency | direct tokens/s | RocmChatModel tokens/s (x direct) | OpenAiStreamingChatModel"
+                + " tokens/s (x direct) | Rocm / OpenAi | TTFT p50/p99 ms direct, Rocm, OpenAi | JVM CPU us/token (Rocm /"
+                + " OpenAi) | failed streams (Rocm / OpenAi) |");
+        report.line("|---|---|---|---|---|---|---|---|");
         DefaultCategoryDataset chart = new DefaultCategoryDataset();
         for (int c : new int[] { 1, 4, 16 }) {
             List<Run> r = new ArrayList<>(), o = new ArrayList<>();
+            List<Load.Result> d = new ArrayList<>();
             for (int p = 0; p < PAIRS; p++) {
+                d.add(Load.run(direct, REQUESTS, c, 64));
                 if (p % 2 == 0) {
                     r.add(run(rocm, rocmRequest, REQUESTS, c));
                     o.add(run(openAi, openAiRequest, REQUESTS, c));
@@ -86,14 +99,25 @@ class ChatModelBenchmarkTest {
                     r.add(run(rocm, rocmRequest, REQUESTS, c));
                 }
             }
+            double dt = median(d.stream().mapToDouble(Load.Result::tokensPerSecond).toArray());
             double rt = median(r.stream().mapToDouble(Run::tokensPerSecond).toArray());
             double ot = median(o.stream().mapToDouble(Run::tokensPerSecond).toArray());
             chart.addValue(rt / ot, "RocmChatModel / OpenAiStreamingChatModel", c + " concurrent");
-            report.line(String.format("| %d | %.0f | %.0f | %.2fx | %.1f | %.1f | %d / %d |", c, rt, ot, rt / ot,
+            report.line(String.format("| %d | %.0f | %.0f (%.2fx) | %.0f (%.2fx) | %.2fx | %.2f/%.2f, %.2f/%.2f, %.2f/%.2f"
+                    + " | %.1f / %.1f | %d / %d |", c, dt, rt, rt / dt, ot, ot / dt, rt / ot,
+                    median(d.stream().mapToDouble(x -> x.ttft(0.5)).toArray()),
+                    median(d.stream().mapToDouble(x -> x.ttft(0.99)).toArray()),
+                    median(r.stream().mapToDouble(Run::ttftP50).toArray()),
+                    median(r.stream().mapToDouble(Run::ttftP99).toArray()),
+                    median(o.stream().mapToDouble(Run::ttftP50).toArray()),
+                    median(o.stream().mapToDouble(Run::ttftP99).toArray()),
                     median(r.stream().mapToDouble(Run::usPerToken).toArray()),
                     median(o.stream().mapToDouble(Run::usPerToken).toArray()),
                     r.stream().mapToInt(Run::failures).sum(), o.stream().mapToInt(Run::failures).sum()));
         }
+        report.line("");
+        report.line(String.format("This JVM's CPU per 16-token streamed request through RocmChatModel: %.3f ms; its RSS"
+                + " (the Quarkus test application and both models): %.0f MB.", msPerRequest, ProcCpu.rss(pid) / 1e6));
         report.write();
         Chart.bars("target/benchmark-chat-model.png", "RocmChatModel tokens/s relative to OpenAiStreamingChatModel",
                 chart, Report.machine());
@@ -105,6 +129,8 @@ class ChatModelBenchmarkTest {
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         AtomicInteger next = new AtomicInteger();
         AtomicInteger failures = new AtomicInteger();
+        double[] ttft = new double[requests];
+        AtomicInteger done = new AtomicInteger();
         try {
             long cpu0 = ProcCpu.total(ProcCpu.byThread(pid));
             long start = System.nanoTime();
@@ -112,9 +138,11 @@ class ChatModelBenchmarkTest {
             for (int w = 0; w < concurrency; w++) {
                 workers.add(pool.submit(() -> {
                     long tokens = 0;
-                    while (next.getAndIncrement() < requests) {
+                    for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
                         try {
-                            tokens += stream(model, request);
+                            long[] one = stream(model, request);
+                            tokens += one[0];
+                            ttft[done.getAndIncrement()] = one[1] / 1e6;
                         } catch (Exception e) {
                             failures.incrementAndGet();
                         }
@@ -128,25 +156,30 @@ class ChatModelBenchmarkTest {
             }
             double wallS = (System.nanoTime() - start) / 1e9;
             long cpu = ProcCpu.total(ProcCpu.byThread(pid)) - cpu0;
-            return new Run(tokens / wallS, tokens == 0 ? 0 : cpu / 1e3 / tokens, failures.get());
+            double[] got = java.util.Arrays.copyOf(ttft, done.get());
+            return new Run(tokens / wallS, tokens == 0 ? 0 : cpu / 1e3 / tokens, failures.get(), percentile(got, 0.5),
+                    percentile(got, 0.99));
         } finally {
             pool.shutdownNow();
         }
     }
 
-    /** One stream; the partial responses it got. */
-    static long stream(StreamingChatModel model, ChatRequest request) throws Exception {
-        CompletableFuture<Long> done = new CompletableFuture<>();
-        long[] pieces = { 0 };
+    /** One stream: the partial responses it got, and the nanoseconds to the first. */
+    static long[] stream(StreamingChatModel model, ChatRequest request) throws Exception {
+        CompletableFuture<long[]> done = new CompletableFuture<>();
+        long start = System.nanoTime();
+        long[] pieces = { 0, 0 };
         model.chat(request, new StreamingChatResponseHandler() {
             @Override
             public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
-                pieces[0]++;
+                if (pieces[0]++ == 0) {
+                    pieces[1] = System.nanoTime() - start;
+                }
             }
 
             @Override
             public void onCompleteResponse(ChatResponse response) {
-                done.complete(pieces[0]);
+                done.complete(pieces);
             }
 
             @Override
@@ -159,5 +192,14 @@ class ChatModelBenchmarkTest {
 
     static double median(double[] v) {
         return ApiBenchmarkTest.median(v);
+    }
+
+    static double percentile(double[] v, double p) {
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s[Math.min(s.length - 1, (int) Math.round(p * (s.length - 1)))];
     }
 }

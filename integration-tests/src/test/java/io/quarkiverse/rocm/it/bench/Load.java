@@ -32,8 +32,11 @@ final class Load {
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    /** Where requests go; {@code direct} ones close their connection after a stream. */
-    record Target(String name, String url, boolean direct) {
+    /** Where requests go; {@code direct} ones close their connection after a stream; {@code key} if it needs one. */
+    record Target(String name, String url, boolean direct, String key) {
+        Target(String name, String url, boolean direct) {
+            this(name, url, direct, null);
+        }
     }
 
     /** One run: every request's time to first token (ms), the content tokens received, the wall time (ms). */
@@ -89,6 +92,9 @@ final class Load {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(120));
         if (t.direct()) {
             b.header("Connection", "close");
+        }
+        if (t.key() != null) {
+            b.header("Authorization", "Bearer " + t.key());
         }
         long start = System.nanoTime();
         HttpResponse<InputStream> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());

@@ -2,7 +2,6 @@ package io.quarkiverse.rocm.runtime.client;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.quarkiverse.rocm.runtime.server.ModelServer;
 import io.vertx.core.Vertx;
@@ -13,7 +12,6 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.parsetools.RecordParser;
 
 /**
  * The only code that speaks HTTP to a llama-server: a pooled, non-blocking Vert.x client that follows the server
@@ -22,15 +20,12 @@ import io.vertx.core.parsetools.RecordParser;
  */
 public final class LlamaServerClient implements AutoCloseable {
 
-    private static final byte[] DATA = "data:".getBytes();
-    private static final byte[] ERROR = "error:".getBytes();
-    private static final Buffer DONE = Buffer.buffer("[DONE]");
-
     private final ModelServer server;
     private final HttpClient http;
     private final boolean startIfStopped;
     private final Gate gate;
     private final io.vertx.core.Context home;
+    private final UpstreamErrors errors;
     private volatile ExchangeObserver observer = ExchangeObserver.NOOP;
 
     /** The answer to a whole (not streamed) request, and its observation (to report the usage to). */
@@ -43,11 +38,6 @@ public final class LlamaServerClient implements AutoCloseable {
         void cancel();
 
         boolean isCancelled();
-
-        /** Stops reading (backpressure reaches llama-server through TCP). */
-        void pause();
-
-        void resume();
 
         /** The observation of this exchange, to report the usage to. */
         ExchangeObserver.Exchange exchange();
@@ -62,6 +52,7 @@ public final class LlamaServerClient implements AutoCloseable {
         this.server = server;
         this.startIfStopped = startIfStopped;
         this.gate = gate;
+        this.errors = new UpstreamErrors(server);
         this.home = vertx instanceof io.vertx.core.impl.VertxInternal internal ? internal.createEventLoopContext()
                 : vertx.getOrCreateContext();
         this.http = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(Math.max(poolSize, 1))
@@ -148,7 +139,7 @@ public final class LlamaServerClient implements AutoCloseable {
             long timeoutMs, ExchangeObserver.Exchange exchange, CompletableFuture<Response> result) {
         http.request(options(method, path, endpoint).setTimeout(leftMs)).onComplete(created -> {
             if (created.failed()) {
-                failure(created.cause(), endpoint, timeoutMs).thenAccept(result::completeExceptionally);
+                errors.failure(created.cause(), endpoint, timeoutMs).thenAccept(result::completeExceptionally);
                 return;
             }
             HttpClientRequest req = created.result();
@@ -156,7 +147,7 @@ public final class LlamaServerClient implements AutoCloseable {
             // the head would be dropped (an empty body although Content-Length said otherwise)
             req.response().compose(resp -> resp.body().map(b -> answer(method, path, resp, b, exchange)))
                     .onSuccess(result::complete)
-                    .onFailure(e -> failure(e, endpoint, timeoutMs).thenAccept(result::completeExceptionally));
+                    .onFailure(e -> errors.failure(e, endpoint, timeoutMs).thenAccept(result::completeExceptionally));
             if (body != null) {
                 req.putHeader("Content-Type", "application/json").end(body);
             } else {
@@ -205,7 +196,7 @@ public final class LlamaServerClient implements AutoCloseable {
      */
     public Stream stream(String path, Buffer body, long idleTimeoutMs, SseListener listener) {
         ExchangeObserver.Exchange exchange = observer.start(server.spec().alias(), path);
-        StreamState state = new StreamState(listener, idleTimeoutMs, exchange);
+        SseExchange state = new SseExchange(listener, idleTimeoutMs, exchange, errors);
         io.vertx.core.Context caller = callerLoop();
         CompletableFuture<Gate.Permit> admission = admit(true);
         state.admission = admission;
@@ -236,7 +227,7 @@ public final class LlamaServerClient implements AutoCloseable {
     }
 
     /** The HTTP exchange of {@link #stream}, on an event loop, once the server is ready. */
-    private void streamNow(String path, Buffer body, ModelServer.Endpoint endpoint, StreamState state) {
+    private void streamNow(String path, Buffer body, ModelServer.Endpoint endpoint, SseExchange state) {
         http.request(options(HttpMethod.POST, path, endpoint).setIdleTimeout(state.idleTimeoutMs)).onSuccess(req -> {
             state.request = req;
             if (state.cancelled.get()) {
@@ -246,12 +237,12 @@ public final class LlamaServerClient implements AutoCloseable {
             }
             // handlers first, then the request: the first events may come with the response's head
             req.response().onSuccess(resp -> state.receive(resp, endpoint))
-                    .onFailure(e -> failure(e, endpoint, state.idleTimeoutMs).thenAccept(state::fail));
+                    .onFailure(e -> errors.failure(e, endpoint, state.idleTimeoutMs).thenAccept(state::fail));
             // llama-server closes the connection after a streamed answer although it says keep-alive: a pooled
             // connection would be reused in the moment before its close arrives, and fail
             req.putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream")
                     .putHeader("Connection", "close").end(body);
-        }).onFailure(e -> failure(e, endpoint, state.idleTimeoutMs).thenAccept(state::fail));
+        }).onFailure(e -> errors.failure(e, endpoint, state.idleTimeoutMs).thenAccept(state::fail));
     }
 
     /**
@@ -261,8 +252,8 @@ public final class LlamaServerClient implements AutoCloseable {
      *
      * @param idleTimeoutMs the longest wait for the server to be ready, then between two pieces of the answer
      */
-    public Upstream open(String path, Buffer body, long idleTimeoutMs) {
-        Upstream up = new Upstream(observer.start(server.spec().alias(), path), idleTimeoutMs);
+    public RelayExchange open(String path, Buffer body, long idleTimeoutMs) {
+        RelayExchange up = new RelayExchange(observer.start(server.spec().alias(), path), idleTimeoutMs, errors);
         io.vertx.core.Context caller = callerLoop();
         CompletableFuture<Gate.Permit> admission = admit(true);
         up.admission = admission;
@@ -294,7 +285,7 @@ public final class LlamaServerClient implements AutoCloseable {
         return up;
     }
 
-    private void openNow(String path, Buffer body, ModelServer.Endpoint endpoint, Upstream up) {
+    private void openNow(String path, Buffer body, ModelServer.Endpoint endpoint, RelayExchange up) {
         up.endpoint = endpoint;
         http.request(options(HttpMethod.POST, path, endpoint).setIdleTimeout(up.idleTimeoutMs)).onSuccess(req -> {
             up.request = req;
@@ -308,80 +299,6 @@ public final class LlamaServerClient implements AutoCloseable {
             req.putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream")
                     .putHeader("Connection", "close").end(body);
         }).onFailure(up::fail);
-    }
-
-    /** A streamed exchange whose response a relay reads; see {@link #open}. */
-    public final class Upstream {
-        final ExchangeObserver.Exchange exchange;
-        final long idleTimeoutMs;
-        final CompletableFuture<HttpClientResponse> response = new CompletableFuture<>();
-        private final AtomicBoolean ended = new AtomicBoolean();
-        volatile CompletableFuture<Gate.Permit> admission;
-        volatile Gate.Permit permit;
-        volatile HttpClientRequest request;
-        volatile ModelServer.Endpoint endpoint;
-        volatile boolean cancelled;
-
-        Upstream(ExchangeObserver.Exchange exchange, long idleTimeoutMs) {
-            this.exchange = exchange;
-            this.idleTimeoutMs = idleTimeoutMs;
-        }
-
-        /** llama-server's response head; failed with an {@link UpstreamException} that says why there is none. */
-        public CompletableFuture<HttpClientResponse> response() {
-            return response;
-        }
-
-        public ExchangeObserver.Exchange exchange() {
-            return exchange;
-        }
-
-        /** The caller went away: leave the queue, or close the connection so that llama-server stops generating. */
-        public void cancel() {
-            cancelled = true;
-            CompletableFuture<Gate.Permit> a = admission;
-            if (a != null && !a.isDone()) {
-                a.cancel(false);
-                end(499);
-                return;
-            }
-            HttpClientRequest r = request;
-            if (r != null) {
-                r.reset();
-                end(499);
-            }
-        }
-
-        /** Releases the place and ends the observation, once: the status the client got (499 cancelled). */
-        public void end(int status) {
-            if (ended.compareAndSet(false, true)) {
-                Gate.Permit p = permit;
-                if (p != null) {
-                    p.release();
-                }
-                exchange.end(status);
-            }
-        }
-
-        /** Explains a failure of the response (a broken connection waits a moment to learn what the process did). */
-        public CompletableFuture<UpstreamException> explain(Throwable e) {
-            ModelServer.Endpoint at = endpoint;
-            return at == null ? CompletableFuture.completedFuture(e instanceof UpstreamException u ? u
-                    : new UpstreamException(UpstreamException.Kind.CONNECTION_LOST, e.getMessage(), e))
-                    : failure(e, at, idleTimeoutMs);
-        }
-
-        /** llama-server's error answer of {@code status}, as an exception. */
-        public UpstreamException httpError(int status, Buffer body) {
-            return LlamaServerClient.this.httpError(status, body);
-        }
-
-        void fail(Throwable e) {
-            explain(e).thenAccept(u -> {
-                end(u.statusOrZero());
-                response.completeExceptionally(u);
-            });
-        }
     }
 
     /**
@@ -414,210 +331,13 @@ public final class LlamaServerClient implements AutoCloseable {
                 .setURI(path).putHeader("Authorization", "Bearer " + endpoint.apiKey());
     }
 
-    /**
-     * Explains a transport failure with what happened to the server meanwhile. A connection breaks a moment before
-     * the supervisor sees its process exit, so a broken connection waits (up to a second) to learn whether the
-     * process died, and how.
-     */
-    CompletableFuture<UpstreamException> failure(Throwable e, ModelServer.Endpoint endpoint, long timeoutMs) {
-        if (e instanceof UpstreamException u) {
-            return CompletableFuture.completedFuture(u);
-        }
-        String name = server.spec().displayName();
-        if (e instanceof java.util.concurrent.TimeoutException
-                || e.getClass().getName().endsWith("NoStackTraceTimeoutException")) {
-            return CompletableFuture.completedFuture(new UpstreamException(UpstreamException.Kind.TIMEOUT,
-                    "llama-server '" + name + "' did not answer within " + timeoutMs + " ms", e));
-        }
-        return server.exitOf(endpoint.pid()).orTimeout(1, TimeUnit.SECONDS).handle((how, notExited) -> {
-            if (notExited != null) {
-                return new UpstreamException(UpstreamException.Kind.CONNECTION_LOST,
-                        "the connection to llama-server '" + name + "' broke (" + e.getMessage() + ")", e);
-            }
-            ModelServer.State state = server.state();
-            String next = state == ModelServer.State.RESTARTING || state == ModelServer.State.STARTING
-                    || state == ModelServer.State.READY ? "; it is being restarted, so a retry will be served"
-                            : " (now " + state.name().toLowerCase() + ": " + server.reason() + ")";
-            return new UpstreamException(UpstreamException.Kind.CONNECTION_LOST, "llama-server '" + name + "' (pid "
-                    + endpoint.pid() + ") went away during the request: it " + how + next, e);
-        });
+    /** llama-server's error answer of {@code status}, as an exception (the one parser of its error bodies). */
+    public UpstreamException httpError(int status, Buffer body) {
+        return errors.httpError(status, body);
     }
 
     @Override
     public void close() {
         http.close();
-    }
-
-    /** One streamed exchange: SSE framing, error bodies, cancellation, exactly one end. */
-    private final class StreamState implements Stream {
-        final SseListener listener;
-        final AtomicBoolean cancelled = new AtomicBoolean();
-        final AtomicBoolean ended = new AtomicBoolean();
-        volatile HttpClientRequest request;
-        volatile HttpClientResponse response;
-        volatile RecordParser parser;
-        volatile io.vertx.core.Context context;
-
-        final long idleTimeoutMs;
-        final ExchangeObserver.Exchange exchange;
-        final AtomicBoolean finished = new AtomicBoolean();
-        volatile CompletableFuture<Gate.Permit> admission;
-        volatile Gate.Permit permit;
-        boolean first = true;
-
-        StreamState(SseListener listener, long idleTimeoutMs, ExchangeObserver.Exchange exchange) {
-            this.listener = listener;
-            this.idleTimeoutMs = idleTimeoutMs;
-            this.exchange = exchange;
-        }
-
-        /** Releases the place and ends the observation, once. */
-        void finish(int status) {
-            if (finished.compareAndSet(false, true)) {
-                Gate.Permit p = permit;
-                if (p != null) {
-                    p.release();
-                }
-                exchange.end(status);
-            }
-        }
-
-        @Override
-        public ExchangeObserver.Exchange exchange() {
-            return exchange;
-        }
-
-        void receive(HttpClientResponse resp, ModelServer.Endpoint endpoint) {
-            response = resp;
-            if (cancelled.get()) {
-                request.reset();
-                return;
-            }
-            if (resp.statusCode() != 200) {
-                resp.body().onSuccess(b -> fail(httpError(resp.statusCode(), b)))
-                        .onFailure(e -> failure(e, endpoint, idleTimeoutMs).thenAccept(this::fail));
-                return;
-            }
-            context = io.vertx.core.Vertx.currentContext();
-            listener.onStart();
-            RecordParser p = RecordParser.newDelimited("\n", resp);
-            parser = p;
-            p.handler(this::line);
-            p.exceptionHandler(e -> failure(e, endpoint, idleTimeoutMs).thenAccept(this::fail));
-            p.endHandler(v -> complete());
-        }
-
-        void line(Buffer line) {
-            if (ended.get() || cancelled.get()) {
-                return;
-            }
-            int len = line.length();
-            if (len > 0 && line.getByte(len - 1) == '\r') {
-                len--;
-            }
-            if (len < DATA.length || !Bytes.startsWith(line, DATA)) {
-                if (Bytes.startsWith(line, ERROR)) {
-                    fail(httpError(500, line.getBuffer(ERROR.length, len)));
-                }
-                return; // blank separators, comments, event names
-            }
-            int from = DATA.length;
-            if (from < len && line.getByte(from) == ' ') {
-                from++;
-            }
-            Buffer data = line.slice(from, len); // no copy: listeners use it during the call only
-            if (data.equals(DONE)) {
-                complete();
-                return;
-            }
-            if (first) {
-                first = false;
-                exchange.firstToken();
-            } else {
-                exchange.token();
-            }
-            listener.onData(data);
-        }
-
-        void complete() {
-            if (!cancelled.get() && ended.compareAndSet(false, true)) {
-                finish(200);
-                listener.onComplete();
-            }
-        }
-
-        void fail(UpstreamException e) {
-            if (!cancelled.get() && ended.compareAndSet(false, true)) {
-                finish(e.statusOrZero());
-                listener.onError(e);
-            }
-        }
-
-        @Override
-        public void cancel() {
-            if (cancelled.compareAndSet(false, true) && !ended.get()) {
-                CompletableFuture<Gate.Permit> a = admission;
-                if (a != null && !a.isDone()) {
-                    a.cancel(false); // leave the queue
-                    finish(499);
-                    return;
-                }
-                HttpClientRequest r = request;
-                if (r != null) {
-                    r.reset();
-                    finish(499);
-                }
-            }
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return cancelled.get();
-        }
-
-        // pause and resume always run on the connection's own event loop, in the order they were asked for: a resume
-        // asked by the reader just before a pause on that loop still comes after it, so a stream never stays paused
-        @Override
-        public void pause() {
-            onContext(RecordParser::pause);
-        }
-
-        @Override
-        public void resume() {
-            onContext(RecordParser::resume);
-        }
-
-        private void onContext(java.util.function.Consumer<RecordParser> action) {
-            RecordParser p = parser;
-            io.vertx.core.Context c = context;
-            if (p == null || c == null) {
-                return;
-            }
-            if (io.vertx.core.Vertx.currentContext() == c) {
-                action.accept(p);
-            } else {
-                c.runOnContext(v -> action.accept(p));
-            }
-        }
-    }
-
-    /** An error answer: llama-server's {@code {"error":{"message":...}}} body when it has one. */
-    public UpstreamException httpError(int status, Buffer body) {
-        String text = body == null ? "" : body.toString();
-        String message = text;
-        try {
-            io.vertx.core.json.JsonObject json = new io.vertx.core.json.JsonObject(text);
-            Object err = json.getValue("error");
-            if (err instanceof io.vertx.core.json.JsonObject o && o.getString("message") != null) {
-                message = o.getString("message");
-            } else if (err instanceof String s) {
-                message = s;
-            }
-        } catch (RuntimeException notJson) {
-            // keep the raw text
-        }
-        return new UpstreamException(UpstreamException.Kind.HTTP, status,
-                "llama-server '" + server.spec().displayName() + "' answered " + status + ": " + message, message,
-                null).withBody(body);
     }
 }

@@ -23,6 +23,7 @@ public class UpstreamException extends RuntimeException {
     private final int status;
     private final String upstreamMessage;
     private io.vertx.core.buffer.Buffer body;
+    private String upstreamType;
 
     public UpstreamException(Kind kind, int status, String message, String upstreamMessage, Throwable cause) {
         super(message, cause);
@@ -63,6 +64,16 @@ public class UpstreamException extends RuntimeException {
     UpstreamException withBody(io.vertx.core.buffer.Buffer body) {
         this.body = body;
         return this;
+    }
+
+    UpstreamException withUpstreamType(String type) {
+        this.upstreamType = type;
+        return this;
+    }
+
+    /** llama-server's {@code error.type} ({@code exceed_context_size_error}, say), when it sent one. */
+    public String upstreamType() {
+        return upstreamType;
     }
 
     /** llama-server's {@code error.message}, when it sent one. */

@@ -1,8 +1,6 @@
 package io.quarkiverse.rocm.runtime.langchain4j;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
@@ -10,8 +8,8 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.internal.ToolCallBuilder;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.CompleteToolCall;
 import dev.langchain4j.model.chat.response.PartialResponse;
@@ -46,11 +44,9 @@ final class StreamingResponse implements SseListener, StreamingHandle {
 
     private final StringBuilder text = new StringBuilder();
     private final StringBuilder thinking = new StringBuilder();
-    private final List<ToolExecutionRequest> toolCalls = new ArrayList<>();
-    private int toolIndex = -1;
-    private String toolId;
-    private String toolName;
-    private final StringBuilder toolArguments = new StringBuilder();
+    /** LangChain4j's own assembler of streamed tool calls: pieces by index, a call complete when the next begins. */
+    private final ToolCallBuilder toolCalls = new ToolCallBuilder();
+    private boolean toolCallStarted;
     private String finishReason;
     private JsonNode usage;
     private JsonNode last;
@@ -139,40 +135,31 @@ final class StreamingResponse implements SseListener, StreamingHandle {
     }
 
     private void toolCallPiece(JsonNode call) {
-        int index = call.path("index").asInt(toolIndex < 0 ? 0 : toolIndex);
-        if (index != toolIndex) {
+        int index = call.path("index").asInt(toolCalls.index());
+        if (toolCallStarted && index != toolCalls.index()) {
             completeToolCall();
-            toolIndex = index;
-            toolId = null;
-            toolName = null;
-            toolArguments.setLength(0);
         }
-        if (call.hasNonNull("id")) {
-            toolId = call.get("id").asText();
-        }
+        toolCallStarted = true;
+        toolCalls.updateIndex(index);
+        String id = toolCalls.updateId(ChatRequests.textOrNull(call.get("id")));
         JsonNode fn = call.path("function");
-        if (fn.hasNonNull("name")) {
-            toolName = fn.get("name").asText();
-        }
+        String name = toolCalls.updateName(ChatRequests.textOrNull(fn.get("name")));
         String args = ChatRequests.textOrNull(fn.get("arguments"));
         if (args != null) {
-            toolArguments.append(args);
+            toolCalls.appendArguments(args);
         }
-        PartialToolCall piece = PartialToolCall.builder().index(index).id(toolId).name(toolName)
+        PartialToolCall piece = PartialToolCall.builder().index(index).id(id).name(name)
                 .partialArguments(args == null ? "" : args).build();
         call(() -> handler.onPartialToolCall(piece, new PartialToolCallContext(this)));
     }
 
     private void completeToolCall() {
-        if (toolIndex < 0) {
+        if (!toolCallStarted) {
             return;
         }
-        ToolExecutionRequest request = ToolExecutionRequest.builder().id(toolId).name(toolName)
-                .arguments(toolArguments.length() == 0 ? "{}" : toolArguments.toString()).build();
-        toolCalls.add(request);
-        int index = toolIndex;
-        call(() -> handler.onCompleteToolCall(new CompleteToolCall(index, request)));
-        toolIndex = -1;
+        toolCallStarted = false;
+        CompleteToolCall complete = toolCalls.buildAndReset();
+        call(() -> handler.onCompleteToolCall(complete));
     }
 
     @Override
@@ -182,10 +169,10 @@ final class StreamingResponse implements SseListener, StreamingHandle {
         }
         completeToolCall();
         AiMessage.Builder ai = AiMessage.builder()
-                .text(text.length() == 0 && !toolCalls.isEmpty() ? null : text.toString())
+                .text(text.length() == 0 && !toolCalls.allRequests().isEmpty() ? null : text.toString())
                 .thinking(thinking.length() == 0 ? null : thinking.toString());
-        if (!toolCalls.isEmpty()) {
-            ai.toolExecutionRequests(toolCalls);
+        if (!toolCalls.allRequests().isEmpty()) {
+            ai.toolExecutionRequests(toolCalls.allRequests());
         }
         JsonNode meta = last != null ? last : mapper.createObjectNode();
         ChatResponse response = ChatResponse.builder().aiMessage(ai.build())

@@ -47,41 +47,20 @@ final class OpenAiErrors {
                 + " bytes; the limit is " + limit + " (quarkus.rocm.openai.max-body-size).");
     }
 
-    /**
-     * llama-server's own error answer in OpenAI's shape: its message kept, its numeric code replaced by OpenAI's
-     * string codes where one matches ({@code context_length_exceeded}).
-     */
-    static Answer fromUpstream(int status, Buffer body) {
-        String message = body.toString();
-        String upstreamType = null;
-        try {
-            JsonObject error = new JsonObject(body).getJsonObject("error");
-            if (error != null) {
-                message = error.getString("message", message);
-                upstreamType = error.getString("type");
-            }
-        } catch (RuntimeException notJson) {
-            // keep llama-server's text as the message
-        }
-        String code = "exceed_context_size_error".equals(upstreamType) ? "context_length_exceeded" : null;
-        String type = status == 401 ? "authentication_error" : status < 500 ? "invalid_request_error" : "server_error";
-        return of(status, type, code, null, message);
-    }
-
     /** A failure on the way to llama-server, as the status a client should see. */
     static Answer upstream(UpstreamException e) {
-        if (e.kind() == UpstreamException.Kind.HTTP && e.body() != null) {
-            return fromUpstream(e.status(), e.body());
-        }
         return switch (e.kind()) {
             case BUSY -> of(429, "rate_limit_error", "model_busy", null, e.getMessage());
             case UNAVAILABLE -> of(503, "server_error", "model_unavailable", null, e.getMessage());
             case TIMEOUT -> of(504, "server_error", "timeout", null, e.getMessage());
             case CONNECTION_LOST -> of(502, "server_error", "model_crashed", null, e.getMessage());
+            // llama-server's own error answer: its message kept, its type mapped to OpenAI's string codes where one
+            // matches (context_length_exceeded)
             case HTTP -> of(e.status() >= 400 ? e.status() : 502,
                     e.status() == 401 ? "authentication_error"
                             : e.status() < 500 ? "invalid_request_error" : "server_error",
-                    null, null, e.upstreamMessage() != null ? e.upstreamMessage() : e.getMessage());
+                    "exceed_context_size_error".equals(e.upstreamType()) ? "context_length_exceeded" : null, null,
+                    e.upstreamMessage() != null ? e.upstreamMessage() : e.getMessage());
         };
     }
 }

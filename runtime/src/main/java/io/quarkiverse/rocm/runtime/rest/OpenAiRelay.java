@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkiverse.rocm.runtime.client.ExchangeObserver;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClient;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClients;
+import io.quarkiverse.rocm.runtime.client.RelayExchange;
 import io.quarkiverse.rocm.runtime.client.UpstreamException;
 import io.quarkiverse.rocm.runtime.client.Usage;
 import io.quarkiverse.rocm.runtime.config.OpenAiConfig;
@@ -171,7 +172,7 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
                 return;
             }
             if (r.status() != 200) {
-                write(ctx, OpenAiErrors.fromUpstream(r.status(), r.body()));
+                write(ctx, OpenAiErrors.upstream(client.httpError(r.status(), r.body())));
                 return;
             }
             try {
@@ -186,7 +187,7 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
     }
 
     private void stream(RoutingContext ctx, LlamaServerClient client, Buffer body, long timeout) {
-        LlamaServerClient.Upstream upstream = client.open(path, body, timeout);
+        RelayExchange upstream = client.open(path, body, timeout);
         // a client that leaves before the answer starts (while queued, say) gives its place up
         ctx.response().closeHandler(v -> upstream.cancel());
         upstream.response().whenComplete((up, e) -> {
@@ -200,7 +201,7 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
                 up.body().onComplete(b -> {
                     Buffer answer = b.succeeded() ? b.result() : Buffer.buffer();
                     upstream.end(up.statusCode());
-                    write(ctx, OpenAiErrors.fromUpstream(up.statusCode(), answer));
+                    write(ctx, OpenAiErrors.upstream(upstream.httpError(up.statusCode(), answer)));
                 });
                 return;
             }

@@ -5,7 +5,7 @@ import java.util.ArrayDeque;
 
 import org.jboss.logging.Logger;
 
-import io.quarkiverse.rocm.runtime.client.LlamaServerClient;
+import io.quarkiverse.rocm.runtime.client.RelayExchange;
 import io.quarkiverse.rocm.runtime.client.UpstreamException;
 import io.quarkiverse.rocm.runtime.client.Usage;
 import io.vertx.core.buffer.Buffer;
@@ -26,19 +26,19 @@ final class StreamRelay {
     static final int KEPT = 8;
     private static final Buffer DATA_ERROR = Buffer.buffer("data: {\"error\"");
 
-    private final LlamaServerClient.Upstream upstream;
+    private final RelayExchange upstream;
     private final HttpServerResponse down;
     private final ArrayDeque<Buffer> last = new ArrayDeque<>(KEPT);
     private boolean first = true;
     private volatile boolean finished;
 
-    private StreamRelay(LlamaServerClient.Upstream upstream, HttpServerResponse down) {
+    private StreamRelay(RelayExchange upstream, HttpServerResponse down) {
         this.upstream = upstream;
         this.down = down;
     }
 
     /** Starts relaying a 200 answer; runs on the event loop that reads {@code up} and writes {@code down}. */
-    static void start(LlamaServerClient.Upstream upstream, HttpClientResponse up, HttpServerResponse down) {
+    static void start(RelayExchange upstream, HttpClientResponse up, HttpServerResponse down) {
         new StreamRelay(upstream, down).pump(up);
     }
 
