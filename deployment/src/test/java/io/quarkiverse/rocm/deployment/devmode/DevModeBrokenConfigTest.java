@@ -34,8 +34,7 @@ public class DevModeBrokenConfigTest {
                             + "\n"), "application.properties"));
 
     static String ask(String model) {
-        return given().port(PORT).queryParam("model", model).get("/dev-test/ask").then().statusCode(200).extract()
-                .asString();
+        return DevModeModels.ask(PORT, model);
     }
 
     static String errorPage() {

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 import io.quarkiverse.rocm.testing.TinyModel;
+import io.restassured.RestAssured;
 
 /**
  * What the dev-mode tests run on: tiny models with their own replies, written into target/ once, and the llama-server
@@ -31,6 +32,12 @@ final class DevModeModels {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Asks model {@code model} through the dev-mode application's resource; expects 200. */
+    static String ask(int port, String model) {
+        return RestAssured.given().port(port).queryParam("model", model).get("/dev-test/ask").then()
+                .statusCode(200).extract().asString();
     }
 
     static String reply(String name) {

@@ -5,7 +5,6 @@ import static io.quarkiverse.rocm.deployment.devmode.DevModeModels.config;
 import static io.quarkiverse.rocm.deployment.devmode.DevModeModels.pid;
 import static io.quarkiverse.rocm.deployment.devmode.DevModeModels.reply;
 import static io.quarkiverse.rocm.deployment.devmode.DevModeModels.running;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.jboss.shrinkwrap.api.asset.StringAsset;
@@ -32,8 +31,7 @@ public class DevModeReloadTest {
                             + "\n"), "application.properties"));
 
     static String ask(String model) {
-        return given().port(PORT).queryParam("model", model).get("/dev-test/ask").then().statusCode(200).extract()
-                .asString();
+        return DevModeModels.ask(PORT, model);
     }
 
     @Test

@@ -195,11 +195,6 @@ class ChatModelBenchmarkTest {
     }
 
     static double percentile(double[] v, double p) {
-        if (v.length == 0) {
-            return Double.NaN;
-        }
-        double[] s = v.clone();
-        java.util.Arrays.sort(s);
-        return s[Math.min(s.length - 1, (int) Math.round(p * (s.length - 1)))];
+        return Load.percentile(v, p);
     }
 }

@@ -46,10 +46,18 @@ final class Load {
         }
 
         double ttft(double p) {
-            double[] s = ttftMs.clone();
-            Arrays.sort(s);
-            return s[Math.min(s.length - 1, (int) Math.round(p * (s.length - 1)))];
+            return percentile(ttftMs, p);
         }
+    }
+
+    /** The value below which a share {@code p} of {@code v} lies (nearest rank); NaN for no values. */
+    static double percentile(double[] v, double p) {
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[Math.min(s.length - 1, (int) Math.round(p * (s.length - 1)))];
     }
 
     static String body(int maxTokens) {

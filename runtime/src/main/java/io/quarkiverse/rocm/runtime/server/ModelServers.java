@@ -130,11 +130,6 @@ public final class ModelServers {
         KEPT.clear();
     }
 
-    /** The servers kept for the next live reload (dev mode, between two application starts). */
-    static Collection<ModelServer> kept() {
-        return List.copyOf(KEPT.values());
-    }
-
     /** Whether servers start on first use. */
     public boolean lazy() {
         return lazy;
