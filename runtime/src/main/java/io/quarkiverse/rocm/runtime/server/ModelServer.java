@@ -1,17 +1,11 @@
 package io.quarkiverse.rocm.runtime.server;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -70,6 +64,7 @@ public final class ModelServer {
     static final String HOST = "127.0.0.1";
     private static final Logger LOG = Logger.getLogger(ModelServer.class);
     private static final Duration PROGRESS_LOG_INTERVAL = Duration.ofSeconds(10);
+    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
     /** Lines of output kept across restarts (the Dev UI's log page). */
     private static final int OUTPUT_LINES = 500;
     private static final ScheduledExecutorService TIMER = Executors.newScheduledThreadPool(1, r -> {
@@ -99,8 +94,8 @@ public final class ModelServer {
     private ScheduledFuture<?> watchdog;
     private boolean everReady;
     private int restarts;
-    private int failedAttempts;
-    private int quickCrashes;
+    private final CrashPolicy crashes;
+    private final Canary canary;
     private long readySinceNanos;
     private long startNanos;
     private long nextProgressLog;
@@ -108,18 +103,14 @@ public final class ModelServer {
     private List<String> command = List.of();
     private ServerProps props;
     private String lastExit;
-    private ScheduledFuture<?> canary;
-    // canary results, read without the lock
-    private volatile long canaryStartedNanos;
-    private volatile boolean canaryInFlight;
-    private volatile String canaryFailure;
-    private volatile long canaryLatencyMillis = -1;
 
     public ModelServer(ServerSpec spec) {
         this.spec = spec;
         byte[] key = new byte[24];
         new SecureRandom().nextBytes(key);
         this.apiKey = Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+        this.crashes = new CrashPolicy(spec.restart());
+        this.canary = new Canary(spec, apiKey, TIMER, PROBES);
     }
 
     public ServerSpec spec() {
@@ -245,7 +236,7 @@ public final class ModelServer {
         if (p == null || p.pid() != pid) {
             return CompletableFuture.completedFuture("exited (" + reason() + ")");
         }
-        return p.onExit().thenApply(ModelServer::describeExit);
+        return p.onExit().thenApply(ExitDiagnosis::describe);
     }
 
     /**
@@ -258,7 +249,7 @@ public final class ModelServer {
                 if (ready.isDone()) {
                     ready = new CompletableFuture<>();
                 }
-                failedAttempts = 0;
+                crashes.reset();
                 transition(State.STARTING, "starting");
                 TIMER.execute(this::launch);
             }
@@ -328,11 +319,7 @@ public final class ModelServer {
             nextProgressLog = startNanos + PROGRESS_LOG_INTERVAL.toNanos();
             try {
                 writeKeyFile();
-                List<String> command = new ArrayList<>();
-                command.add(spec.binary().toString());
-                command.addAll(spec.arguments());
-                command.addAll(List.of("--host", HOST, "--port", Integer.toString(spec.port()),
-                        "--api-key-file", keyFile.toString()));
+                List<String> command = spec.command().launch(HOST, spec.port(), keyFile);
                 Map<String, String> env = new HashMap<>(spec.environment());
                 env.put(Orphans.OWNER_VARIABLE, Orphans.ownerTag());
                 LOG.debugf("Starting %s", command);
@@ -377,10 +364,9 @@ public final class ModelServer {
     }
 
     private void checkHealth(LlamaServerProcess p, int port, int attempt) {
-        int status = healthStatus(port);
+        int status = ServerProbe.status(HOST, port, "/health", null, HEALTH_TIMEOUT);
         // one local call before requests are let in, so what the chat template can do is known when they come
-        ServerProps fetched = status == 200 ? ServerProps.fetch(HOST, port, apiKey, Duration.ofSeconds(2)).orElse(null)
-                : null;
+        ServerProps fetched = status == 200 ? ServerProbe.props(HOST, port, apiKey, HEALTH_TIMEOUT).orElse(null) : null;
         synchronized (lock) {
             if (process != p || (state != State.STARTING && state != State.RESTARTING) || !p.isAlive()) {
                 return;
@@ -391,16 +377,13 @@ public final class ModelServer {
                 cancelWatchdog();
                 deleteKeyFile(); // read at start; no need to leave the secret on disk
                 everReady = true;
-                failedAttempts = 0;
+                crashes.ready();
                 readySinceNanos = System.nanoTime();
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
                 transition(State.READY, "ready in " + ms + " ms");
                 LOG.infof("llama-server '%s' ready on %s:%d in %d ms (pid %d, context %d x %d slots)",
                         spec.displayName(), HOST, port, ms, p.pid(), spec.contextSize(), spec.parallel());
-                canaryFailure = null;
-                canaryInFlight = false;
-                long every = spec.canaryInterval().toMillis();
-                canary = TIMER.scheduleWithFixedDelay(() -> probe(port), every, every, TimeUnit.MILLISECONDS);
+                canary.start(port);
                 ready.complete(endpoint);
                 return;
             }
@@ -408,56 +391,6 @@ public final class ModelServer {
         // 503 while loading: look again soon (the watchdog ends this if the server stalls or exits)
         long delay = Math.min(50L << Math.min(attempt, 4), 500);
         TIMER.schedule(() -> checkHealth(p, port, attempt + 1), delay, TimeUnit.MILLISECONDS);
-    }
-
-    /** GET /health over a plain socket: the status code, or -1 when the server does not answer. */
-    static int healthStatus(int port) {
-        return getStatus(port, "/health", null, 2000);
-    }
-
-    /**
-     * A GET over a plain socket (no HTTP client needed for the supervisor's two probes): the status code, or -1 when
-     * the server does not answer within {@code timeoutMs}.
-     */
-    static int getStatus(int port, String path, String apiKey, int timeoutMs) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(HOST, port), timeoutMs);
-            s.setSoTimeout(timeoutMs);
-            OutputStream out = s.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + HOST + ":" + port + "\r\n"
-                    + (apiKey == null ? "" : "Authorization: Bearer " + apiKey + "\r\n")
-                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            byte[] head = in.readNBytes(12); // "HTTP/1.1 200"
-            String status = new String(head, StandardCharsets.US_ASCII);
-            return status.startsWith("HTTP/") ? Integer.parseInt(status.substring(9, 12)) : -1;
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
-    // ------------------------------------------------------------------ the canary
-
-    /** Probes a ready server with GET /slots, which llama-server's main loop answers (a wedged loop cannot). */
-    private void probe(int port) {
-        if (canaryInFlight) {
-            return; // the previous probe still hangs: alive() reports it
-        }
-        canaryInFlight = true;
-        canaryStartedNanos = System.nanoTime();
-        PROBES.execute(() -> {
-            int status = getStatus(port, "/slots", apiKey, (int) spec.canaryTimeout().toMillis());
-            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - canaryStartedNanos);
-            if (status == 200) {
-                canaryFailure = null;
-                canaryLatencyMillis = ms;
-            } else {
-                canaryFailure = status < 0 ? "GET /slots got no answer within " + spec.canaryTimeout().toMillis() + " ms"
-                        : "GET /slots answered " + status;
-            }
-            canaryInFlight = false;
-        });
     }
 
     /**
@@ -486,17 +419,12 @@ public final class ModelServer {
         if (p == null || !p.isAlive()) {
             return "the process is gone";
         }
-        if (canaryInFlight && System.nanoTime() - canaryStartedNanos > spec.canaryTimeout().toNanos()) {
-            return "GET /slots has not answered for "
-                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - canaryStartedNanos)
-                    + " ms (stopped, deadlocked or a wedged GPU)";
-        }
-        return canaryFailure;
+        return canary.problem();
     }
 
     /** How long the last successful canary took, or -1. */
     public long canaryLatencyMillis() {
-        return canaryLatencyMillis;
+        return canary.latencyMillis();
     }
 
     // ------------------------------------------------------------------ exits, crashes and restarts
@@ -507,40 +435,36 @@ public final class ModelServer {
                 return; // an exit we asked for
             }
             cancelWatchdog();
-            String how = describeExit(code);
+            String how = ExitDiagnosis.describe(code);
             lastExit = "pid " + p.pid() + " " + how;
             if (state == State.READY) {
                 // a crash of a working server: in-flight requests see their connection break; restart
                 restarts++;
                 String message = "llama-server '" + spec.displayName() + "' (pid " + p.pid() + ") " + how
                         + ". Last output:" + p.tail(10);
-                if (!spec.restart().enabled()) {
+                if (!crashes.enabled()) {
                     fail(p, message + " Restarting is disabled (quarkus.rocm.restart.enabled=false).");
                     return;
                 }
-                // a restarted server that crashes again soon (within max-backoff of being ready) is in a crash loop:
-                // back off; the first crash, or one after a longer healthy run, is restarted at once
-                boolean quick = restarts > 1
-                        && System.nanoTime() - readySinceNanos < spec.restart().maxBackoff().toNanos();
-                quickCrashes = quick ? quickCrashes + 1 : 0;
-                Duration wait = quickCrashes == 0 ? Duration.ZERO : spec.restart().backoff(quickCrashes);
+                Duration wait = crashes.afterCrash(restarts, System.nanoTime() - readySinceNanos);
                 ready = new CompletableFuture<>();
                 transition(State.RESTARTING, how + (wait.isZero() ? "" : "; restarting in " + wait.toMillis() + " ms"));
                 LOG.warnf("%s Restarting it (restart %d%s).", message, restarts,
                         wait.isZero() ? ""
-                                : ", in " + wait.toMillis() + " ms: it crashed " + (quickCrashes + 1)
+                                : ", in " + wait.toMillis() + " ms: it crashed " + (crashes.quickCrashes() + 1)
                                         + " times in a row soon after starting");
                 TIMER.schedule(this::launch, wait.toMillis(), TimeUnit.MILLISECONDS);
                 return;
             }
             // exited while starting
             String message = "llama-server '" + spec.displayName() + "' " + how + " before it was ready."
-                    + hint(p.lastLines()) + " Last output:" + p.tail(15);
-            if (everReady && spec.restart().enabled() && ++failedAttempts < spec.restart().maxAttempts()) {
-                Duration wait = spec.restart().backoff(failedAttempts);
+                    + ExitDiagnosis.hint(p.lastLines(), spec) + " Last output:" + p.tail(15);
+            Optional<Duration> retry = crashes.afterFailedStart(everReady);
+            if (retry.isPresent()) {
+                Duration wait = retry.get();
                 transition(State.RESTARTING, how + "; retrying in " + wait.toMillis() + " ms");
-                LOG.warnf("%s Retrying in %d ms (attempt %d of %d).", message, wait.toMillis(), failedAttempts + 1,
-                        spec.restart().maxAttempts());
+                LOG.warnf("%s Retrying in %d ms (attempt %d of %d).", message, wait.toMillis(), crashes.nextAttempt(),
+                        crashes.maxAttempts());
                 TIMER.schedule(this::launch, wait.toMillis(), TimeUnit.MILLISECONDS);
                 return;
             }
@@ -560,47 +484,11 @@ public final class ModelServer {
         }
     }
 
-    private String hint(List<String> lines) {
-        String all = String.join("\n", lines);
-        if (all.contains("couldn't bind HTTP server socket")) {
-            return " Port " + spec.port() + " is in use: set " + spec.property("port")
-                    + " to a free port, or to 0 (the default) for one chosen by the system.";
-        }
-        if (all.contains("no backends are loaded")) {
-            return " The llama-server installation has no ggml backend next to it: reinstall it (install-llama-server.sh"
-                    + " --force) or set quarkus.rocm.binary to a complete build.";
-        }
-        if (all.contains("out of memory") || all.contains("OutOfDeviceMemory") || all.contains("failed to allocate")) {
-            return " Not enough memory for the model: lower " + spec.property("context-size") + " or "
-                    + spec.property("parallel") + ", or set " + spec.property("gpu-layers") + ".";
-        }
-        if (all.contains("failed to load model") || all.contains("error loading model")) {
-            return " llama-server could not load " + spec.model().path() + " (" + spec.property("model.path")
-                    + "): is it a model this llama.cpp version supports?";
-        }
-        if (all.contains("error: invalid argument") || all.contains("error while handling argument")
-                || all.contains("unknown argument")) {
-            return " An argument was refused: check " + spec.property("args") + ".";
-        }
-        return "";
-    }
-
-    static String describeExit(int code) {
-        if (code > 128 && code < 160) {
-            String[] names = { "", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV",
-                    "USR2", "PIPE", "ALRM", "TERM" };
-            int sig = code - 128;
-            return "was killed by signal " + sig + (sig < names.length ? " (SIG" + names[sig] + ")" : "");
-        }
-        return "exited with code " + code;
-    }
-
     // ------------------------------------------------------------------ helpers (caller holds the lock)
 
     private void transition(State to, String why) {
-        if (to != State.READY && canary != null) {
-            canary.cancel(false);
-            canary = null;
+        if (to != State.READY) {
+            canary.stop();
         }
         State from = state;
         state = to;

@@ -1,12 +1,6 @@
 package io.quarkiverse.rocm.runtime.server;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,7 +25,6 @@ public record ServerProps(int contextSize, String build, TemplateCaps caps) {
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** Parses a {@code /props} answer; the caps absent from older llama-servers are taken as supported. */
     static ServerProps parse(String json) throws IOException {
@@ -43,20 +36,5 @@ public record ServerProps(int contextSize, String build, TemplateCaps caps) {
                         caps.path("supports_tool_calls").asBoolean(true),
                         caps.path("supports_system_role").asBoolean(true),
                         caps.path("supports_parallel_tool_calls").asBoolean(true)));
-    }
-
-    /** {@code GET /props} of a ready server; empty when it does not answer it (the checks are then skipped). */
-    static Optional<ServerProps> fetch(String host, int port, String apiKey, Duration timeout) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/props"))
-                .header("Authorization", "Bearer " + apiKey).timeout(timeout).GET().build();
-        try {
-            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? Optional.of(parse(response.body())) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
     }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import io.quarkiverse.rocm.runtime.config.RocmRuntimeConfig;
 import io.quarkiverse.rocm.runtime.gguf.GgufMetadata;
 import io.quarkiverse.rocm.runtime.gpu.GpuDevice;
+import io.quarkiverse.rocm.runtime.process.CommandLine;
 
 /**
  * Everything needed to run one model's llama-server, resolved and validated from configuration. Two equal specs run
@@ -15,12 +16,11 @@ import io.quarkiverse.rocm.runtime.gpu.GpuDevice;
  *
  * @param name the model's configuration name ({@value RocmRuntimeConfig#DEFAULT_MODEL} for the default one)
  * @param alias the model's name in the API
- * @param binary the llama-server binary
- * @param binaryVersion its version
+ * @param command the llama-server binary and the arguments from configuration
+ * @param binaryVersion the binary's version
  * @param model the GGUF file's metadata
  * @param contextSize tokens per request (per slot)
  * @param parallel slots
- * @param arguments the command line after the binary, without port and key (added at each start)
  * @param environment added to the JVM's environment
  * @param port the port to listen on, 0 for a free one
  * @param embeddings whether the server serves embeddings only
@@ -31,8 +31,8 @@ import io.quarkiverse.rocm.runtime.gpu.GpuDevice;
  * @param canaryTimeout how long the probe may take
  * @param gpus the AMD GPUs the server may use
  */
-public record ServerSpec(String name, String alias, Path binary, String binaryVersion, GgufMetadata model,
-        int contextSize, int parallel, List<String> arguments, Map<String, String> environment, int port,
+public record ServerSpec(String name, String alias, CommandLine command, String binaryVersion, GgufMetadata model,
+        int contextSize, int parallel, Map<String, String> environment, int port,
         boolean embeddings, Duration startupTimeout, Duration stopTimeout, RestartPolicy restart,
         Duration canaryInterval, Duration canaryTimeout, List<GpuDevice> gpus) {
 
@@ -44,6 +44,16 @@ public record ServerSpec(String name, String alias, Path binary, String binaryVe
             long ms = initialBackoff.toMillis() << Math.min(Math.max(n - 1, 0), 20);
             return Duration.ofMillis(Math.min(ms, maxBackoff.toMillis()));
         }
+    }
+
+    /** The llama-server binary. */
+    public Path binary() {
+        return command.binary();
+    }
+
+    /** The arguments from configuration (the listening address and the key are added at each launch). */
+    public List<String> arguments() {
+        return command.modelArguments();
     }
 
     /** The full name of one of this model's properties, for error messages. */

@@ -23,6 +23,7 @@ import io.quarkiverse.rocm.runtime.gpu.GpuDevice;
 import io.quarkiverse.rocm.runtime.gpu.GpuSelection;
 import io.quarkiverse.rocm.runtime.gpu.VramPreflight;
 import io.quarkiverse.rocm.runtime.process.BinaryLocator;
+import io.quarkiverse.rocm.runtime.process.CommandLine;
 import io.quarkiverse.rocm.runtime.process.LlamaServerException;
 import io.quarkus.runtime.configuration.ConfigurationException;
 
@@ -176,7 +177,8 @@ public final class ServerSpecs {
         Map<String, String> processEnv = new LinkedHashMap<>(selection.environment());
         processEnv.putAll(m.env());
         var restart = config.restart();
-        return new ServerSpec(name, alias, binary, version, meta, ctx, parallel, List.copyOf(args), Map.copyOf(processEnv),
+        return new ServerSpec(name, alias, new CommandLine(binary, args), version, meta, ctx, parallel,
+                Map.copyOf(processEnv),
                 m.port(), m.embeddings(), config.startupTimeout(), config.stopTimeout(),
                 new ServerSpec.RestartPolicy(restart.enabled(), restart.maxAttempts(), restart.initialBackoff(),
                         restart.maxBackoff()),

@@ -80,8 +80,10 @@ class ModelServerTest {
         assertThat(server.state()).isEqualTo(ModelServer.State.READY);
         assertThat(endpoint.port()).isPositive();
         assertThat(alive(endpoint.pid())).isTrue();
-        assertThat(ModelServer.getStatus(endpoint.port(), "/slots", null, 2000)).as("the key is required").isEqualTo(401);
-        assertThat(ModelServer.getStatus(endpoint.port(), "/slots", endpoint.apiKey(), 2000)).isEqualTo(200);
+        assertThat(ServerProbe.status(ModelServer.HOST, endpoint.port(), "/slots", null, java.time.Duration.ofSeconds(2)))
+                .as("the key is required").isEqualTo(401);
+        assertThat(ServerProbe.status(ModelServer.HOST, endpoint.port(), "/slots", endpoint.apiKey(),
+                java.time.Duration.ofSeconds(2))).isEqualTo(200);
         server.stop();
         assertThat(alive(endpoint.pid())).isFalse();
         assertThat(server.state()).isEqualTo(ModelServer.State.STOPPED);

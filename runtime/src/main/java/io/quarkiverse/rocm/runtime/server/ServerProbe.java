@@ -1,0 +1,58 @@
+package io.quarkiverse.rocm.runtime.server;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The supervisor's own requests to a llama-server, on the JDK's HTTP client (no Vert.x, so the supervisor stays plain
+ * Java): {@code /health} while it starts, {@code /props} once it is ready, {@code /slots} for the canary.
+ */
+final class ServerProbe {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    private ServerProbe() {
+    }
+
+    /** The status of {@code GET path}, or -1 when the server does not answer within {@code timeout}. */
+    static int status(String host, int port, String path, String apiKey, Duration timeout) {
+        try {
+            return HTTP.send(request(host, port, path, apiKey, timeout), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** {@code GET /props} of a ready server; empty when it does not answer it (its checks are then skipped). */
+    static Optional<ServerProps> props(String host, int port, String apiKey, Duration timeout) {
+        try {
+            HttpResponse<String> r = HTTP.send(request(host, port, "/props", apiKey, timeout),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? Optional.of(ServerProps.parse(r.body())) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    private static HttpRequest request(String host, int port, String path, String apiKey, Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path)).timeout(timeout)
+                .GET();
+        if (apiKey != null) {
+            b.header("Authorization", "Bearer " + apiKey);
+        }
+        return b.build();
+    }
+}
