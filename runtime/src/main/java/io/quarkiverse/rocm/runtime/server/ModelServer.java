@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -103,6 +104,13 @@ public final class ModelServer {
     private List<String> command = List.of();
     private ServerProps props;
     private String lastExit;
+    /** How the last few processes ended, by pid: a request that broke asks after its restart already happened. */
+    private final Map<Long, String> exits = new LinkedHashMap<>(8, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, String> eldest) {
+            return size() > 8;
+        }
+    };
 
     public ModelServer(ServerSpec spec) {
         this.spec = spec;
@@ -232,6 +240,10 @@ public final class ModelServer {
         LlamaServerProcess p;
         synchronized (lock) {
             p = process;
+            String known = exits.get(pid);
+            if (known != null) { // it ended and, a restart being quick, another process may run already
+                return CompletableFuture.completedFuture(known);
+            }
         }
         if (p == null || p.pid() != pid) {
             return CompletableFuture.completedFuture("exited (" + reason() + ")");
@@ -437,6 +449,7 @@ public final class ModelServer {
             cancelWatchdog();
             String how = ExitDiagnosis.describe(code);
             lastExit = "pid " + p.pid() + " " + how;
+            exits.put(p.pid(), how);
             if (state == State.READY) {
                 // a crash of a working server: in-flight requests see their connection break; restart
                 restarts++;
