@@ -18,21 +18,27 @@ public final class ConfiguredModelsBuildItem extends SimpleBuildItem {
     private static final String[] SUFFIXES = { "model.path", "model.dir", "model.file" };
 
     private final boolean defaultModel;
+    private final boolean modelsDir;
     private final Set<String> named;
 
-    ConfiguredModelsBuildItem(boolean defaultModel, Set<String> named) {
+    ConfiguredModelsBuildItem(boolean defaultModel, boolean modelsDir, Set<String> named) {
         this.defaultModel = defaultModel;
+        this.modelsDir = modelsDir;
         this.named = Set.copyOf(named);
     }
 
     static ConfiguredModelsBuildItem scan(Config config) {
         boolean defaultModel = false;
+        boolean modelsDir = false;
         Set<String> named = new TreeSet<>();
         for (String p : config.getPropertyNames()) {
             if (!p.startsWith(PREFIX)) {
                 continue;
             }
             String rest = p.substring(PREFIX.length());
+            if (rest.equals("models-dir")) {
+                modelsDir = true;
+            }
             for (String suffix : SUFFIXES) {
                 if (rest.equals(suffix)) {
                     defaultModel = true;
@@ -42,7 +48,7 @@ public final class ConfiguredModelsBuildItem extends SimpleBuildItem {
                 }
             }
         }
-        return new ConfiguredModelsBuildItem(defaultModel, named);
+        return new ConfiguredModelsBuildItem(defaultModel, modelsDir, named);
     }
 
     /** Whether the default model has a file configured. */
@@ -55,8 +61,8 @@ public final class ConfiguredModelsBuildItem extends SimpleBuildItem {
         return named;
     }
 
-    /** Whether any model is configured. */
+    /** Whether any model is configured, or a folder of them ({@code quarkus.rocm.models-dir}). */
     public boolean any() {
-        return defaultModel || !named.isEmpty();
+        return defaultModel || modelsDir || !named.isEmpty();
     }
 }

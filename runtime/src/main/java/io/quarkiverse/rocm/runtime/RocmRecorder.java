@@ -2,8 +2,10 @@ package io.quarkiverse.rocm.runtime;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 import jakarta.enterprise.inject.Any;
@@ -60,7 +62,10 @@ public class RocmRecorder {
         }
         UnexpandedValues.check(ConfigProvider.getConfig());
         List<ServerSpec> specs = ServerSpecs.from(c, System.getenv());
-        ModelServers servers = ModelServers.create(specs, devMode, c.start() == RocmRuntimeConfig.StartMode.LAZY);
+        Set<String> onDemand = new HashSet<>(ServerSpecs.discovered(c).keySet());
+        onDemand.removeAll(ServerSpecs.modelNames(c));
+        ModelServers servers = ModelServers.create(specs, devMode, c.start() == RocmRuntimeConfig.StartMode.LAZY,
+                ServerSpecs.limits(c, specs), onDemand);
         shutdown.addShutdownTask(() -> servers.close(devMode));
         new ToolSupportCheck(aiServicesWithTools).watch(servers);
         switch (c.start()) {

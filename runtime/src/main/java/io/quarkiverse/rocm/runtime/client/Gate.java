@@ -17,6 +17,21 @@ public final class Gate {
     /** A place at llama-server; release it exactly once when the exchange ends, however it ends. */
     public final class Permit {
         private boolean released;
+        private volatile Runnable alsoRelease;
+
+        /**
+         * Something held with this place and released with it (the model's lease from the scheduler); released at
+         * once when the place already was.
+         */
+        public void attach(Runnable release) {
+            synchronized (Gate.this) {
+                if (!released) {
+                    alsoRelease = release;
+                    return;
+                }
+            }
+            release.run();
+        }
 
         public void release() {
             CompletableFuture<Permit> next;
@@ -25,6 +40,12 @@ public final class Gate {
                     return;
                 }
                 released = true;
+            }
+            Runnable also = alsoRelease;
+            if (also != null) {
+                also.run();
+            }
+            synchronized (Gate.this) {
                 next = queue.poll();
                 if (next == null) {
                     inFlight--;

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.quarkiverse.rocm.runtime.server.ModelServer;
+import io.quarkiverse.rocm.runtime.server.Scheduler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -23,6 +24,7 @@ public final class LlamaServerClient implements AutoCloseable {
     private final ModelServer server;
     private final HttpClient http;
     private final boolean startIfStopped;
+    private final Scheduler scheduler;
     private final Gate gate;
     private final io.vertx.core.Context home;
     private final UpstreamErrors errors;
@@ -49,7 +51,17 @@ public final class LlamaServerClient implements AutoCloseable {
      * @param gate the bound on requests in flight and queued
      */
     public LlamaServerClient(Vertx vertx, ModelServer server, int poolSize, boolean startIfStopped, Gate gate) {
+        this(vertx, server, poolSize, startIfStopped, gate, null);
+    }
+
+    /**
+     * @param scheduler loads the model for a request (and may unload it when idle), or null: the server runs as the
+     *        start mode says
+     */
+    public LlamaServerClient(Vertx vertx, ModelServer server, int poolSize, boolean startIfStopped, Gate gate,
+            Scheduler scheduler) {
         this.server = server;
+        this.scheduler = scheduler;
         this.startIfStopped = startIfStopped;
         this.gate = gate;
         this.errors = new UpstreamErrors(server);
@@ -120,9 +132,11 @@ public final class LlamaServerClient implements AutoCloseable {
                 if (permit != null) {
                     permit.release();
                 }
-                exchange.end(r != null ? r.status() : e instanceof UpstreamException u ? u.statusOrZero() : 0);
+                exchange.end(r != null ? r.status()
+                        : e instanceof UpstreamException u ? u.statusOrZero()
+                                : e instanceof java.util.concurrent.CancellationException ? 499 : 0);
             });
-            ready(timeoutMs).whenComplete((endpoint, notReady) -> {
+            ready(timeoutMs, permit, result).whenComplete((endpoint, notReady) -> {
                 if (notReady != null) {
                     result.completeExceptionally(notReady);
                 } else {
@@ -213,7 +227,7 @@ public final class LlamaServerClient implements AutoCloseable {
                 return;
             }
             exchange.admitted();
-            ready(idleTimeoutMs).whenComplete((endpoint, notReady) -> {
+            ready(idleTimeoutMs, permit, state.gone).whenComplete((endpoint, notReady) -> {
                 if (notReady != null) {
                     state.fail((UpstreamException) notReady); // ready fails with nothing else
                 } else if (state.cancelled.get()) {
@@ -271,7 +285,7 @@ public final class LlamaServerClient implements AutoCloseable {
                 return;
             }
             up.exchange.admitted();
-            ready(idleTimeoutMs).whenComplete((endpoint, notReady) -> {
+            ready(idleTimeoutMs, permit, up.gone).whenComplete((endpoint, notReady) -> {
                 if (notReady != null) {
                     up.end(503);
                     up.response.completeExceptionally(notReady);
@@ -305,24 +319,66 @@ public final class LlamaServerClient implements AutoCloseable {
      * The server's endpoint once it is ready; failed with an {@link UpstreamException} (kind {@code UNAVAILABLE}, not
      * wrapped) that says why it is not.
      */
-    private CompletableFuture<ModelServer.Endpoint> ready(long timeoutMs) {
+    /**
+     * @param caller cancelled when the caller gives up: a request waiting in the scheduler's line then leaves it
+     */
+    private CompletableFuture<ModelServer.Endpoint> ready(long timeoutMs, Gate.Permit permit,
+            CompletableFuture<?> caller) {
+        if (scheduler == null || permit == null) {
+            return serverReady(timeoutMs);
+        }
+        // the scheduler's place first (it loads the model, or waits for room), then the server's readiness
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         CompletableFuture<ModelServer.Endpoint> ready = new CompletableFuture<>();
-        server.awaitReady(startIfStopped).orTimeout(timeoutMs, TimeUnit.MILLISECONDS).whenComplete((e, err) -> {
-            if (err == null) {
-                ready.complete(e);
-                return;
-            }
-            Throwable cause = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
-            if (cause instanceof java.util.concurrent.TimeoutException) {
-                ready.completeExceptionally(new UpstreamException(UpstreamException.Kind.UNAVAILABLE, "llama-server '"
-                        + server.spec().displayName() + "' was not ready within " + timeoutMs + " ms ("
-                        + server.state().name().toLowerCase() + ": " + server.reason() + "); a large model may load"
-                        + " for longer: retry, or raise the request timeout", null));
-            } else {
-                ready.completeExceptionally(
-                        new UpstreamException(UpstreamException.Kind.UNAVAILABLE, cause.getMessage(), cause));
+        CompletableFuture<Scheduler.Lease> acquiring = scheduler.acquire(server.name());
+        caller.whenComplete((x, e) -> {
+            if (caller.isCancelled()) {
+                acquiring.cancel(false);
             }
         });
+        acquiring.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).whenComplete((lease, err) -> {
+            if (err != null) {
+                Throwable cause = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
+                String why = cause instanceof java.util.concurrent.TimeoutException
+                        ? scheduler.whyWaiting(server.name()) + ", for longer than " + timeoutMs
+                                + " ms; retry, or raise the request timeout"
+                        : cause.getMessage();
+                ready.completeExceptionally(new UpstreamException(UpstreamException.Kind.UNAVAILABLE, why, cause));
+                return;
+            }
+            permit.attach(lease::release);
+            long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            serverReady(left).whenComplete((endpoint, notReady) -> {
+                if (notReady != null) {
+                    ready.completeExceptionally(notReady);
+                } else {
+                    ready.complete(endpoint);
+                }
+            });
+        });
+        return ready;
+    }
+
+    /** The server's endpoint once it is ready, as the start mode runs it (no scheduler involved). */
+    private CompletableFuture<ModelServer.Endpoint> serverReady(long timeoutMs) {
+        CompletableFuture<ModelServer.Endpoint> ready = new CompletableFuture<>();
+        server.awaitReady(scheduler == null && startIfStopped).orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+                .whenComplete((e, err) -> {
+                    if (err == null) {
+                        ready.complete(e);
+                        return;
+                    }
+                    Throwable cause = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
+                    if (cause instanceof java.util.concurrent.TimeoutException) {
+                        ready.completeExceptionally(new UpstreamException(UpstreamException.Kind.UNAVAILABLE, "llama-server '"
+                                + server.spec().displayName() + "' was not ready within " + timeoutMs + " ms ("
+                                + server.state().name().toLowerCase() + ": " + server.reason() + "); a large model may load"
+                                + " for longer: retry, or raise the request timeout", null));
+                    } else {
+                        ready.completeExceptionally(
+                                new UpstreamException(UpstreamException.Kind.UNAVAILABLE, cause.getMessage(), cause));
+                    }
+                });
         return ready;
     }
 

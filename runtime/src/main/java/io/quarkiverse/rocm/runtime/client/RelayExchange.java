@@ -20,6 +20,8 @@ public final class RelayExchange {
     private final AtomicBoolean ended = new AtomicBoolean();
     volatile CompletableFuture<Gate.Permit> admission;
     volatile Gate.Permit permit;
+    /** Cancelled when the caller gives up, so that a wait in the scheduler's line ends too. */
+    final CompletableFuture<Void> gone = new CompletableFuture<>();
     volatile HttpClientRequest request;
     volatile ModelServer.Endpoint endpoint;
     volatile boolean cancelled;
@@ -53,8 +55,9 @@ public final class RelayExchange {
         HttpClientRequest r = request;
         if (r != null) {
             r.reset();
-            end(499);
         }
+        gone.cancel(false); // leaves the scheduler's line, if it waits there
+        end(499);
     }
 
     /** Releases the place and ends the observation, once: the status the client got (499 cancelled). */

@@ -31,6 +31,8 @@ final class SseExchange implements LlamaServerClient.Stream {
     final AtomicBoolean finished = new AtomicBoolean();
     volatile CompletableFuture<Gate.Permit> admission;
     volatile Gate.Permit permit;
+    /** Cancelled when the caller gives up, so that a wait in the scheduler's line ends too. */
+    final CompletableFuture<Void> gone = new CompletableFuture<>();
     boolean first = true;
 
     private final UpstreamErrors errors;
@@ -134,8 +136,9 @@ final class SseExchange implements LlamaServerClient.Stream {
             HttpClientRequest r = request;
             if (r != null) {
                 r.reset();
-                finish(499);
             }
+            gone.cancel(false); // leaves the scheduler's line, if it waits there
+            finish(499);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.quarkiverse.rocm.runtime.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,6 +68,18 @@ public interface ModelConfig {
      * {@code cls}, {@code last} or {@code rank}. Default: the model's.
      */
     Optional<String> pooling();
+
+    /**
+     * How long the model's llama-server stays loaded after its last request ended; then it is stopped, and the next
+     * request loads it again. {@code 0s}: stop as soon as it is idle. Default: forever.
+     */
+    Optional<Duration> keepAlive();
+
+    /**
+     * Never unload this model by policy: no keep-alive, and never evicted to make room for another.
+     */
+    @WithDefault("false")
+    boolean pinned();
 
     /**
      * The loopback port llama-server listens on. Default {@code 0}: a free port chosen by the kernel, so two

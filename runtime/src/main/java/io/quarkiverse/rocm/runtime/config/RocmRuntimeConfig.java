@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import io.quarkus.runtime.annotations.ConfigDocMapKey;
 import io.quarkus.runtime.annotations.ConfigDocSection;
@@ -48,6 +49,35 @@ public interface RocmRuntimeConfig {
      */
     @WithDefault("eager")
     StartMode start();
+
+    /**
+     * The most llama-servers loaded at once. A load beyond it first unloads idle models, least recently used first;
+     * a model serving a request is never unloaded: the load waits for it to finish. Default: no limit.
+     */
+    OptionalInt maxLoaded();
+
+    /**
+     * The memory the loaded models may need together, planned from each GGUF (weights, KV cache for its context and
+     * slots, headroom) and corrected by what a model really used the last time it was loaded. {@code auto}: the
+     * selected GPU's VRAM minus {@code quarkus.rocm.gpu.headroom}, or the machine's available memory for CPU servers;
+     * a size ({@code 20G}); or {@code off}. A load that does not fit unloads idle models as {@code max-loaded} does.
+     */
+    @WithDefault("off")
+    String memoryBudget();
+
+    /**
+     * How many more requests a loaded model takes after another model started waiting for its room: alternating
+     * traffic is served in batches instead of swapping on every request.
+     */
+    @WithDefault("8")
+    int swapFairness();
+
+    /**
+     * A folder of GGUF files: each becomes a model named after its file (a sub-folder with the parts of a split
+     * model, after the folder), loaded on its first request, served by the OpenAI API and listed by its
+     * {@code models} endpoint. Each can still be tuned with {@code quarkus.rocm."name".*}.
+     */
+    Optional<Path> modelsDir();
 
     /**
      * How long a starting llama-server may go without making progress (a new log line) before it is stopped and the

@@ -7,8 +7,8 @@ import org.eclipse.microprofile.health.Readiness;
 import io.quarkiverse.rocm.runtime.server.ModelServer;
 
 /**
- * Readiness: every model's llama-server is up and able to take a request (ready, and its canary answers). A lazily
- * started model that has not been used yet is ready: the first request starts it.
+ * Readiness: every model can take a request: its llama-server is ready and its canary answers, or it is not loaded
+ * (not used yet, or unloaded by the scheduler's policy), and the next request loads it.
  */
 @Readiness
 @ApplicationScoped
@@ -17,8 +17,8 @@ public class RocmReadinessCheck extends ModelServerHealth {
     @Override
     String problem(ModelServer server) {
         ModelServer.State s = server.state();
-        if (s == ModelServer.State.STOPPED && servers.lazy()) {
-            return null;
+        if (s == ModelServer.State.STOPPED) {
+            return null; // not loaded yet, or unloaded by policy: it can serve, the next request loads it
         }
         if (s != ModelServer.State.READY) {
             return "not ready: " + s.name().toLowerCase() + " (" + server.reason() + ")";

@@ -8,7 +8,8 @@ import io.quarkiverse.rocm.runtime.server.ModelServer;
 
 /**
  * Startup: every model has been loaded once (with {@code quarkus.rocm.start=background} this is how an orchestrator
- * learns that a large model finished loading). Lazily started models count as started.
+ * learns that a large model finished loading). Models that load on demand (lazily, found in the
+ * models folder, or not fitting beside the others) count as started.
  */
 @Startup
 @ApplicationScoped
@@ -16,7 +17,7 @@ public class RocmStartupCheck extends ModelServerHealth {
 
     @Override
     String problem(ModelServer server) {
-        if (server.hasBeenReady() || (servers.lazy() && server.state() == ModelServer.State.STOPPED)) {
+        if (server.hasBeenReady() || server.state() == ModelServer.State.STOPPED) { // loaded on demand
             return null;
         }
         return "model not loaded yet: " + server.state().name().toLowerCase() + " (" + server.reason() + ")";

@@ -26,6 +26,7 @@ import io.quarkiverse.rocm.runtime.config.RocmRuntimeConfig;
 import io.quarkiverse.rocm.runtime.gpu.GpuDevice;
 import io.quarkiverse.rocm.runtime.server.ModelServer;
 import io.quarkiverse.rocm.runtime.server.ModelServers;
+import io.quarkiverse.rocm.runtime.server.Scheduler;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -81,9 +82,50 @@ public class RocmMetrics implements ExchangeObserver {
                         .register(registry);
             }
         }
+        schedulerMetrics();
         long every = Math.max(config.metrics().llamaServerInterval().toMillis(), 100);
         pollLlamaServers();
         timer = vertx.setPeriodic(every, id -> pollLlamaServers());
+    }
+
+    /** Loads, unloads by reason, load time, models loaded, and each model's memory as planned and as measured. */
+    private void schedulerMetrics() {
+        Scheduler scheduler = servers.scheduler();
+        Gauge.builder("rocm.models.loaded", scheduler, Scheduler::loadedCount)
+                .description("Models whose llama-server is loaded").register(registry);
+        Gauge.builder("rocm.models.waiting", scheduler, Scheduler::waiting)
+                .description("Requests waiting for a model to be loaded").register(registry);
+        for (ModelServer s : servers.all()) {
+            Tags tags = Tags.of("model", s.spec().alias());
+            Gauge.builder("rocm.model.memory.planned", s, x -> x.spec().plannedBytes()).tags(tags).baseUnit("bytes")
+                    .description("Memory the model needs, estimated from its GGUF").register(registry);
+            Gauge.builder("rocm.model.memory.measured", servers, x -> x.measuredBytes(s.name())).tags(tags)
+                    .baseUnit("bytes").description("Memory the model used the last time it was loaded (0: not yet)")
+                    .register(registry);
+        }
+        scheduler.addListener(new Scheduler.Listener() {
+            @Override
+            public void loaded(String model, Duration took, long bytes) {
+                String alias = alias(model);
+                Counter.builder("rocm.model.loads").tag("model", alias).description("Loads of the model's llama-server")
+                        .register(registry).increment();
+                Timer.builder("rocm.model.load.duration").tag("model", alias).description("Time a load took")
+                        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(10))
+                        .maximumExpectedValue(Duration.ofMinutes(10)).register(registry).record(took);
+            }
+
+            @Override
+            public void unloaded(String model, Scheduler.UnloadReason reason) {
+                Counter.builder("rocm.model.unloads").tags("model", alias(model), "reason", reason.name().toLowerCase())
+                        .description("Unloads of the model's llama-server, by reason (idle, evicted, operator,"
+                                + " cancelled)")
+                        .register(registry).increment();
+            }
+        });
+    }
+
+    private String alias(String model) {
+        return servers.byName(model).map(s -> s.spec().alias()).orElse(model);
     }
 
     @PreDestroy

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -164,7 +165,10 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
     }
 
     private void whole(RoutingContext ctx, LlamaServerClient client, Buffer body, long timeout) {
-        client.send(HttpMethod.POST, path, body, timeout).whenComplete((r, e) -> {
+        CompletableFuture<LlamaServerClient.Response> sent = client.send(HttpMethod.POST, path, body, timeout);
+        // a client that leaves gives its place up (in the queue, or in the line for a model's load)
+        ctx.response().closeHandler(v -> sent.cancel(false));
+        sent.whenComplete((r, e) -> {
             if (e != null) {
                 Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
                 write(ctx, cause instanceof UpstreamException u ? OpenAiErrors.upstream(u)

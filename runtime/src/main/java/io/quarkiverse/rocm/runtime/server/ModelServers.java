@@ -6,9 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
@@ -30,18 +35,47 @@ public final class ModelServers {
     private static final Map<ServerSpec, ModelServer> KEPT = new ConcurrentHashMap<>();
     private static volatile boolean hookInstalled;
 
+    private static final ScheduledExecutorService SCHEDULER_TIMER = Executors.newScheduledThreadPool(1, r -> {
+        Thread t = new Thread(r, "rocm-scheduler");
+        t.setDaemon(true);
+        return t;
+    });
+    private static final ExecutorService SCHEDULER_WORK = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "rocm-scheduler-work");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final Map<String, ModelServer> byName = new LinkedHashMap<>();
     private final Map<String, ModelServer> byAlias = new LinkedHashMap<>();
+    private final Map<String, ScheduledServer> scheduled = new LinkedHashMap<>();
+    private final Set<String> onDemand;
     private final boolean lazy;
     private final boolean reuse;
+    private final Scheduler scheduler;
 
-    private ModelServers(List<ModelServer> servers, boolean lazy, boolean reuse) {
+    private ModelServers(List<ModelServer> servers, boolean lazy, boolean reuse, Scheduler.Limits limits,
+            Set<String> onDemand) {
+        this.scheduler = new Scheduler(limits, System::nanoTime, (task, delay) -> {
+            var f = SCHEDULER_TIMER.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+            return () -> f.cancel(false);
+        }, SCHEDULER_WORK);
         for (ModelServer s : servers) {
             byName.put(s.name(), s);
             byAlias.put(s.spec().alias(), s);
+            ScheduledServer model = new ScheduledServer(s);
+            scheduled.put(s.name(), model);
+            scheduler.add(model, s.spec().policy(), s.state() == ModelServer.State.READY);
         }
         this.lazy = lazy;
         this.reuse = reuse;
+        this.onDemand = Set.copyOf(onDemand);
+        for (ModelServer s : servers) {
+            String never = scheduler.whyNeverFits(s.name());
+            if (never != null) { // at the start already, not at its first request
+                LOG.warn(never + ". Its requests are refused with this message.");
+            }
+        }
     }
 
     /**
@@ -49,6 +83,15 @@ public final class ModelServers {
      * kept from the previous start is taken over; kept servers that are not taken over are stopped.
      */
     public static ModelServers create(List<ServerSpec> specs, boolean reuse, boolean lazy) {
+        return create(specs, reuse, lazy, Scheduler.Limits.NONE, Set.of());
+    }
+
+    /**
+     * As {@link #create(List, boolean, boolean)}, with the scheduler's limits, and the models that load only on
+     * demand whatever the start mode (those found in {@code quarkus.rocm.models-dir}).
+     */
+    public static ModelServers create(List<ServerSpec> specs, boolean reuse, boolean lazy, Scheduler.Limits limits,
+            Set<String> onDemand) {
         List<ModelServer> servers = new ArrayList<>();
         for (ServerSpec spec : specs) {
             ModelServer kept = reuse ? KEPT.remove(spec) : null;
@@ -69,7 +112,7 @@ public final class ModelServers {
             stale.stop();
         }
         KEPT.clear();
-        return new ModelServers(servers, lazy, reuse);
+        return new ModelServers(servers, lazy, reuse, limits, onDemand);
     }
 
     /**
@@ -78,10 +121,7 @@ public final class ModelServers {
      * configuration then reuses them), and only the failed ones are stopped.
      */
     public void startAndWait() {
-        List<CompletableFuture<ModelServer.Endpoint>> starting = new ArrayList<>();
-        for (ModelServer s : byName.values()) {
-            starting.add(s.start());
-        }
+        List<CompletableFuture<?>> starting = startAll();
         try {
             CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
         } catch (CompletionException e) {
@@ -95,9 +135,47 @@ public final class ModelServers {
 
     /** Starts every server without waiting. */
     public void startInBackground() {
-        for (ModelServer s : byName.values()) {
-            s.start().exceptionally(e -> null); // failures are logged and kept as the server's state
+        for (CompletableFuture<?> f : startAll()) {
+            f.exceptionally(e -> null); // failures are logged and kept as the server's state
         }
+    }
+
+    /**
+     * Loads the models the start mode loads, through the scheduler, pinned ones first: those that fit beside the
+     * others (the rest load on their first request), not those found in the models folder.
+     */
+    private List<CompletableFuture<?>> startAll() {
+        List<CompletableFuture<?>> starting = new ArrayList<>();
+        List<ModelServer> order = new ArrayList<>(byName.values());
+        order.sort((a, b) -> Boolean.compare(b.spec().policy().pinned(), a.spec().policy().pinned()));
+        for (ModelServer s : order) {
+            if (onDemand.contains(s.name())) {
+                continue;
+            }
+            if (scheduler.whyNeverFits(s.name()) != null) {
+                continue; // said at creation
+            }
+            if (!scheduler.wouldFit(s.name())) {
+                LOG.infof("Model '%s' loads on its first request: the models started before it fill %s",
+                        s.spec().displayName(), scheduler.limits().maxLoaded() > 0
+                                ? "quarkus.rocm.max-loaded=" + scheduler.limits().maxLoaded()
+                                : "quarkus.rocm.memory-budget");
+                continue;
+            }
+            starting.add(scheduler.load(s.name()));
+        }
+        return starting;
+    }
+
+    /** Which servers run: loads on demand, unloads when idle, makes room. */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** What the last load of a model measured it to use, in bytes, or 0. */
+    public long measuredBytes(String name) {
+        ScheduledServer s = scheduled.get(name);
+        return s == null ? 0 : s.measuredBytes();
     }
 
     /**

@@ -182,18 +182,69 @@ public final class Scheduler {
     private final LongSupplier clock;
     private final Timer timer;
     private final Executor executor;
-    private final Listener listener;
+    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param clock nanoseconds, as {@link System#nanoTime()}
      * @param executor where loads start and unloads run (they block for the stop timeout at most)
      */
-    public Scheduler(Limits limits, LongSupplier clock, Timer timer, Executor executor, Listener listener) {
+    public Scheduler(Limits limits, LongSupplier clock, Timer timer, Executor executor) {
         this.limits = limits;
         this.clock = clock;
         this.timer = timer;
         this.executor = executor;
-        this.listener = listener;
+    }
+
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    /** Whether {@code model} would load now without unloading another (the eager start loads only those). */
+    public boolean wouldFit(String model) {
+        synchronized (lock) {
+            Entry e = require(model);
+            return e.holdsRoom() || neverFits(e) == null && fits(e, true, 0, 0);
+        }
+    }
+
+    /** The requests {@code model} serves now. */
+    public int busy(String model) {
+        synchronized (lock) {
+            return require(model).busy;
+        }
+    }
+
+    /** Why {@code model} can never be loaded as configured (pinned models, the memory budget), or null. */
+    public String whyNeverFits(String model) {
+        synchronized (lock) {
+            return neverFits(require(model));
+        }
+    }
+
+    /** Why a request for {@code model} waits (for the error of one that waited too long), or null. */
+    public String whyWaiting(String model) {
+        synchronized (lock) {
+            Entry e = require(model);
+            if (e.loading != null) {
+                return "model '" + model + "' is loading";
+            }
+            if (e.unloading) {
+                return "model '" + model + "' is being unloaded";
+            }
+            List<String> holders = entries.values().stream().filter(o -> o != e && o.holdsRoom())
+                    .map(o -> "'" + o.name() + "'" + (o.busy > 0 ? " (serving " + o.busy + ")" : "")
+                            + (o.policy.pinned() ? " (pinned)" : "") + (o.draining ? " (draining)" : ""))
+                    .toList();
+            return "model '" + model + "' waits for room"
+                    + (limits.maxLoaded() > 0 ? " (quarkus.rocm.max-loaded=" + limits.maxLoaded() + ")" : "")
+                    + (limits.memoryBudget() > 0 ? " (quarkus.rocm.memory-budget " + mib(limits.memoryBudget())
+                            + ", it needs " + mib(e.model.bytes()) + ")" : "")
+                    + "; the models holding it: " + holders;
+        }
     }
 
     /** Adds a model; {@code loaded} when its server already runs (kept across a live reload, say). */
@@ -476,7 +527,7 @@ public final class Scheduler {
             after = pump();
         }
         if (failure == null) {
-            listener.loaded(e.name(), took, e.model.bytes());
+            listeners.forEach(l -> l.loaded(e.name(), took, e.model.bytes()));
         }
         Throwable cause = e.failure;
         failed.forEach(w -> w.future().completeExceptionally(cause));
@@ -503,7 +554,7 @@ public final class Scheduler {
                     e.loaded = false;
                     next = pump();
                 }
-                listener.unloaded(e.name(), reason);
+                listeners.forEach(l -> l.unloaded(e.name(), reason));
                 next.forEach(Runnable::run);
                 if (wasLoading != null) {
                     wasLoading.cancel(false);

@@ -30,11 +30,14 @@ import io.quarkiverse.rocm.runtime.process.CommandLine;
  * @param canaryInterval how often a ready server is probed with {@code GET /slots}
  * @param canaryTimeout how long the probe may take
  * @param gpus the AMD GPUs the server may use
+ * @param plannedBytes the memory it needs, estimated from the GGUF (weights, KV cache, headroom)
+ * @param policy when the scheduler may unload it
  */
 public record ServerSpec(String name, String alias, CommandLine command, String binaryVersion, GgufMetadata model,
         int contextSize, int parallel, Map<String, String> environment, int port,
         boolean embeddings, Duration startupTimeout, Duration stopTimeout, RestartPolicy restart,
-        Duration canaryInterval, Duration canaryTimeout, List<GpuDevice> gpus) {
+        Duration canaryInterval, Duration canaryTimeout, List<GpuDevice> gpus, long plannedBytes,
+        Scheduler.Policy policy) {
 
     /** @param maxAttempts failed restarts in a row before giving up */
     public record RestartPolicy(boolean enabled, int maxAttempts, Duration initialBackoff, Duration maxBackoff) {

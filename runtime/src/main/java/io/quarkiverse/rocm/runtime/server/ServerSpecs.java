@@ -45,6 +45,10 @@ public final class ServerSpecs {
 
     /** The names of the configured models: the default one if it has a model, then the named ones. */
     public static List<String> modelNames(RocmRuntimeConfig config) {
+        return modelNames(config, !discovered(config).isEmpty());
+    }
+
+    private static List<String> modelNames(RocmRuntimeConfig config, boolean othersFound) {
         List<String> names = new ArrayList<>();
         for (Map.Entry<String, ModelConfig> e : config.models().entrySet()) {
             var m = e.getValue().model();
@@ -54,7 +58,7 @@ public final class ServerSpecs {
         }
         names.sort((a, b) -> RocmRuntimeConfig.DEFAULT_MODEL.equals(a) ? -1
                 : RocmRuntimeConfig.DEFAULT_MODEL.equals(b) ? 1 : a.compareTo(b));
-        if (names.isEmpty()) {
+        if (names.isEmpty() && !othersFound) {
             throw new ConfigurationException("No model configured: set quarkus.rocm.model.path to a GGUF file (or"
                     + " quarkus.rocm.model.dir and quarkus.rocm.model.file). In dev and test mode the built-in tiny"
                     + " test model is served when none is configured.",
@@ -76,8 +80,20 @@ public final class ServerSpecs {
         List<GpuDevice> gpus = AmdGpus.scan(config.gpu().sysfsRoot());
         List<ServerSpec> specs = new ArrayList<>();
         Map<String, String> aliases = new LinkedHashMap<>();
-        for (String name : modelNames(config)) {
-            ServerSpec spec = spec(config, name, config.models().get(name), binary.path(), version, gpus, env);
+        Map<String, Path> found = discovered(config);
+        Map<String, Path> files = new LinkedHashMap<>();
+        for (String name : modelNames(config, !found.isEmpty())) {
+            files.put(name, null);
+        }
+        found.forEach((name, file) -> {
+            if (!files.containsKey(name)) { // a configured model of the same name wins
+                files.put(name, file);
+            }
+        });
+        for (Map.Entry<String, Path> model : files.entrySet()) {
+            String name = model.getKey();
+            ServerSpec spec = spec(config, name, config.models().get(name), model.getValue(), binary.path(), version,
+                    gpus, env);
             String other = aliases.put(spec.alias(), name);
             if (other != null) {
                 throw new ConfigurationException("Models " + ServerSpec.property(other, "model") + " and "
@@ -89,9 +105,56 @@ public final class ServerSpecs {
         return specs;
     }
 
-    static ServerSpec spec(RocmRuntimeConfig config, String name, ModelConfig m, Path binary, String version,
-            List<GpuDevice> gpus, Map<String, String> env) {
-        Path file = modelFile(name, m);
+    /** The scheduler's limits: {@code max-loaded}, {@code memory-budget}, {@code swap-fairness}. */
+    public static Scheduler.Limits limits(RocmRuntimeConfig config, List<ServerSpec> specs) {
+        int maxLoaded = config.maxLoaded().orElse(0);
+        if (config.maxLoaded().isPresent() && maxLoaded < 1) {
+            throw new ConfigurationException("quarkus.rocm.max-loaded=" + maxLoaded + " must be at least 1 (or unset).",
+                    java.util.Set.of("quarkus.rocm.max-loaded"));
+        }
+        java.util.Set<GpuDevice> gpus = new java.util.LinkedHashSet<>();
+        specs.forEach(s -> gpus.addAll(s.gpus()));
+        long budget = MemoryBudget.bytes(config.memoryBudget(), gpus, config.gpu().headroom().asLongValue(),
+                Path.of("/proc/meminfo"));
+        return new Scheduler.Limits(maxLoaded, budget, Math.max(0, config.swapFairness()));
+    }
+
+    /**
+     * The models found in {@code quarkus.rocm.models-dir}, by name: every {@code .gguf} file there (named after the
+     * file), and every sub-folder holding the parts of a split model (named after the folder; the first part is the
+     * file llama-server opens).
+     */
+    public static Map<String, Path> discovered(RocmRuntimeConfig config) {
+        Map<String, Path> found = new java.util.TreeMap<>();
+        if (config.modelsDir().isEmpty()) {
+            return found;
+        }
+        Path dir = config.modelsDir().get().toAbsolutePath();
+        if (!Files.isDirectory(dir)) {
+            throw new ConfigurationException("quarkus.rocm.models-dir=" + dir + " is not a folder: point it at the"
+                    + " folder of your GGUF models, or remove it.", java.util.Set.of("quarkus.rocm.models-dir"));
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) entries.sorted()::iterator) {
+                String file = p.getFileName().toString();
+                if (Files.isRegularFile(p) && file.endsWith(".gguf")) {
+                    found.put(file.substring(0, file.length() - ".gguf".length()), p);
+                } else if (Files.isDirectory(p)) {
+                    try (Stream<Path> parts = Files.list(p)) {
+                        parts.filter(f -> f.getFileName().toString().endsWith(".gguf")).sorted().findFirst()
+                                .ifPresent(first -> found.put(file, first));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new ConfigurationException("Cannot list quarkus.rocm.models-dir=" + dir + ": " + e.getMessage(), e);
+        }
+        return found;
+    }
+
+    static ServerSpec spec(RocmRuntimeConfig config, String name, ModelConfig m, Path discovered, Path binary,
+            String version, List<GpuDevice> gpus, Map<String, String> env) {
+        Path file = discovered != null ? discovered : modelFile(name, m);
         GgufMetadata meta;
         try {
             meta = GgufReader.read(file);
@@ -150,8 +213,8 @@ public final class ServerSpecs {
         if (!selection.visible().isEmpty()) {
             LOG.infof("Model '%s' runs on %s", displayName(name, m), selection.visible());
         }
+        VramPreflight.Estimate estimate = VramPreflight.estimate(meta, kvTokens, gpu.headroom().asLongValue());
         if (gpu.preflight() != GpuConfig.Preflight.OFF && !"0".equals(m.gpuLayers().orElse(""))) {
-            VramPreflight.Estimate estimate = VramPreflight.estimate(meta, kvTokens, gpu.headroom().asLongValue());
             Optional<String> problem = VramPreflight.check(displayName(name, m), estimate, selection);
             if (problem.isPresent()) {
                 if (gpu.preflight() == GpuConfig.Preflight.FAIL) {
@@ -182,7 +245,8 @@ public final class ServerSpecs {
                 m.port(), m.embeddings(), config.startupTimeout(), config.stopTimeout(),
                 new ServerSpec.RestartPolicy(restart.enabled(), restart.maxAttempts(), restart.initialBackoff(),
                         restart.maxBackoff()),
-                config.canary().interval(), config.canary().timeout(), selection.visible());
+                config.canary().interval(), config.canary().timeout(), selection.visible(), estimate.total(),
+                new Scheduler.Policy(m.keepAlive().orElse(null), m.pinned()));
     }
 
     static Path modelFile(String name, ModelConfig m) {

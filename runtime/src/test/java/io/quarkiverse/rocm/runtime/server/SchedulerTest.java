@@ -87,12 +87,14 @@ class SchedulerTest {
     final List<String> unloadReasons = new ArrayList<>();
 
     Scheduler scheduler(Scheduler.Limits limits) {
-        return new Scheduler(limits, () -> now, timer, executor, new Scheduler.Listener() {
+        Scheduler s = new Scheduler(limits, () -> now, timer, executor);
+        s.addListener(new Scheduler.Listener() {
             @Override
             public void unloaded(String model, Scheduler.UnloadReason reason) {
                 unloadReasons.add(model + ":" + reason);
             }
         });
+        return s;
     }
 
     FakeModel model(Scheduler s, String name, long bytes, Scheduler.Policy policy) {

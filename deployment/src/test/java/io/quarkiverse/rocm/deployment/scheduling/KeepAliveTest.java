@@ -1,0 +1,45 @@
+package io.quarkiverse.rocm.deployment.scheduling;
+
+import static io.quarkiverse.rocm.deployment.scheduling.SchedulingModels.file;
+import static io.quarkiverse.rocm.deployment.scheduling.SchedulingModels.reply;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.quarkus.test.QuarkusUnitTest;
+
+/**
+ * {@code keep-alive}: an idle model's llama-server is stopped once its keep-alive has passed since its last request,
+ * {@code /v1/models} says when, and the next request loads it again and is answered right.
+ */
+public class KeepAliveTest {
+
+    @RegisterExtension
+    static final QuarkusUnitTest app = new QuarkusUnitTest()
+            .withApplicationRoot(jar -> jar.addClasses(Api.class, SchedulingModels.class))
+            .overrideConfigKey("quarkus.rocm.alpha.model.path", file("alpha").toString())
+            .overrideConfigKey("quarkus.rocm.alpha.keep-alive", "1s")
+            .overrideConfigKey("quarkus.rocm.bravo.model.path", file("bravo").toString())
+            .overrideConfigKey("quarkus.rocm.threads", "1")
+            .overrideConfigKey("quarkus.rocm.alpha.threads", "1")
+            .overrideConfigKey("quarkus.rocm.bravo.threads", "1")
+            .overrideConfigKey("quarkus.rocm.openai.enabled", "true")
+            .overrideConfigKey("quarkus.langchain4j.chat-model.provider", "rocm");
+
+    @Test
+    void anIdleModelIsUnloadedAndTheNextRequestLoadsItAgain() throws Exception {
+        assertThat(Api.chat("alpha")).isEqualTo(reply("alpha"));
+        assertThat(Api.describe("alpha").getLong("meta.expires_at")).as("when it will be unloaded")
+                .isBetween(System.currentTimeMillis() / 1000 - 1, System.currentTimeMillis() / 1000 + 2);
+        Api.awaitState("alpha", "unloaded", Duration.ofSeconds(10));
+        assertThat(SchedulingModels.running()).as("its process is gone").containsExactly("bravo");
+        assertThat(Api.state("bravo")).as("no keep-alive: loaded for good").isEqualTo("loaded");
+
+        assertThat(Api.chat("alpha")).as("loaded again, answered right").isEqualTo(reply("alpha"));
+        assertThat(Api.state("alpha")).isEqualTo("loaded");
+        assertThat(SchedulingModels.running()).containsExactly("alpha", "bravo");
+    }
+}

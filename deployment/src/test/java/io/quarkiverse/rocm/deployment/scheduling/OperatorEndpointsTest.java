@@ -1,0 +1,70 @@
+package io.quarkiverse.rocm.deployment.scheduling;
+
+import static io.quarkiverse.rocm.deployment.scheduling.SchedulingModels.file;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.quarkiverse.rocm.runtime.server.ModelServers;
+import io.quarkus.test.QuarkusUnitTest;
+
+/** {@code POST /v1/models/{id}/unload} and {@code /load}, behind the API key; a model serving a request is not cut. */
+public class OperatorEndpointsTest {
+
+    static final String KEY = "sk-operator";
+
+    @RegisterExtension
+    static final QuarkusUnitTest app = new QuarkusUnitTest()
+            .withApplicationRoot(jar -> jar.addClasses(Api.class, SchedulingModels.class))
+            .overrideConfigKey("quarkus.rocm.alpha.model.path", file("alpha").toString())
+            .overrideConfigKey("quarkus.rocm.alpha.threads", "1")
+            .overrideConfigKey("quarkus.rocm.openai.enabled", "true")
+            .overrideConfigKey("quarkus.rocm.openai.api-keys", KEY)
+            .overrideConfigKey("quarkus.langchain4j.chat-model.provider", "rocm");
+
+    @Inject
+    ModelServers servers;
+
+    @Test
+    void operatorsUnloadAndLoadModels() throws Exception {
+        given().post("/v1/models/alpha/unload").then().statusCode(401);
+        given().header("Authorization", "Bearer " + KEY).post("/v1/models/nope/unload").then().statusCode(404)
+                .body("error.code", equalTo("model_not_found"));
+        given().header("Authorization", "Bearer " + KEY).post("/v1/models/alpha/unload").then().statusCode(200)
+                .body("meta.state", equalTo("unloaded"));
+        assertThat(SchedulingModels.running()).isEmpty();
+        given().header("Authorization", "Bearer " + KEY).post("/v1/models/alpha/load").then().statusCode(200)
+                .body("meta.state", equalTo("loaded"));
+        assertThat(SchedulingModels.running()).containsExactly("alpha");
+
+        // a model serving a request is not unloaded from under it
+        CompletableFuture<Api.Streamed> streaming = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Api.read(Api.HTTP.send(java.net.http.HttpRequest.newBuilder(Api.streamRequest("alpha", 20_000),
+                        (n, v) -> true).header("Authorization", "Bearer " + KEY).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofInputStream()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (servers.scheduler().busy("alpha") == 0) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        given().header("Authorization", "Bearer " + KEY).post("/v1/models/alpha/unload").then().statusCode(409)
+                .body("error.message", containsString("is serving 1 request"));
+        assertThat(streaming.get(60, TimeUnit.SECONDS).done()).isTrue();
+        given().header("Authorization", "Bearer " + KEY).get("/v1/models/alpha").then().statusCode(200)
+                .body("meta.state", equalTo("loaded"));
+    }
+}
