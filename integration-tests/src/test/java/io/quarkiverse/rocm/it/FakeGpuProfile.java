@@ -30,7 +30,7 @@ public class FakeGpuProfile implements QuarkusTestProfile {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Map.of("quarkus.rocm.gpu.sysfs-root", SYS.toString());
+        return Map.of("quarkus.rocm.gpu.sysfs-root", SYS.toString(), "quarkus.rocm.memory-budget", "auto");
     }
 
     static void write(String path, String content) throws IOException {

@@ -35,6 +35,13 @@ class FakeGpuTest {
     }
 
     @Test
+    void theMemoryBudgetIsTheChosenGpusVramMinusTheHeadroom() {
+        assertThat(servers.scheduler().limits().memoryBudget()).as("16 GiB (the integrated GPU is masked) - 512 MiB")
+                .isEqualTo(16 * FakeGpuProfile.GIB - (512L << 20));
+        assertThat(servers.scheduler().loadedCount()).as("the demo's models fit").isEqualTo(servers.all().size());
+    }
+
+    @Test
     void vramIsReportedByHealthAndMetrics() {
         given().get("/q/health/live").then().statusCode(200)
                 .body("checks[0].data.'default.gpu.card1.vram.total'", equalTo(17179869184L))

@@ -63,6 +63,14 @@ class MetricsTest {
         assertThat(after).contains("rocm_requests_in_flight{model=\"default\"}", "rocm_requests_queued{model=\"default\"}",
                 "rocm_server_restarts_total{model=\"default\"}");
         assertThat(value(after, "rocm_tokens_per_second_count{model=\"default\"}")).isPositive();
+        // the scheduler's: every demo model was loaded at the start, as planned from its GGUF and then measured
+        assertThat(value(after, "rocm_models_loaded")).isGreaterThanOrEqualTo(3);
+        assertThat(value(after, "rocm_model_loads_total{model=\"default\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(value(after, "rocm_model_load_duration_seconds_count{model=\"default\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(value(after, "rocm_model_memory_planned_bytes{model=\"default\"}")).isGreaterThan(512 << 20);
+        assertThat(value(after, "rocm_model_memory_measured_bytes{model=\"default\"}"))
+                .as("the resident memory of a CPU server").isPositive();
+        assertThat(value(after, "rocm_models_waiting")).isZero();
     }
 
     @Test

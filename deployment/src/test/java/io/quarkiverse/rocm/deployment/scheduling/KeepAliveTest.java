@@ -37,6 +37,7 @@ public class KeepAliveTest {
         Api.awaitState("alpha", "unloaded", Duration.ofSeconds(10));
         assertThat(SchedulingModels.running()).as("its process is gone").containsExactly("bravo");
         assertThat(Api.state("bravo")).as("no keep-alive: loaded for good").isEqualTo("loaded");
+        io.restassured.RestAssured.given().get("/q/health/ready").then().statusCode(200); // unloaded: it will load
 
         assertThat(Api.chat("alpha")).as("loaded again, answered right").isEqualTo(reply("alpha"));
         assertThat(Api.state("alpha")).isEqualTo("loaded");

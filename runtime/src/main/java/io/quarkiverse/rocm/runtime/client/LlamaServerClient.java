@@ -116,25 +116,39 @@ public final class LlamaServerClient implements AutoCloseable {
      * (probes and metrics do not).
      */
     public CompletableFuture<Response> send(HttpMethod method, String path, Buffer body, long timeoutMs, boolean gated) {
-        CompletableFuture<Response> result = new CompletableFuture<>();
+        CompletableFuture<Response> result = new CompletableFuture<>(); // the exchange's own
+        CompletableFuture<Response> answer = new CompletableFuture<>(); // the caller's: completed after the clean-up
         io.vertx.core.Context caller = callerLoop();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         ExchangeObserver.Exchange exchange = gated ? observer.start(server.spec().alias(), path)
                 : ExchangeObserver.Exchange.NOOP;
-        admit(gated).whenComplete((permit, busy) -> {
+        CompletableFuture<Gate.Permit> admission = admit(gated);
+        answer.whenComplete((r, e) -> {
+            if (answer.isCancelled()) { // the caller gave up: leave the queue, or the scheduler's line
+                admission.cancel(false);
+                result.cancel(false);
+            }
+        });
+        admission.whenComplete((permit, busy) -> {
             if (busy != null) {
-                exchange.end(429);
-                result.completeExceptionally(busy);
+                exchange.end(busy instanceof java.util.concurrent.CancellationException ? 499 : 429);
+                answer.completeExceptionally(busy);
                 return;
             }
             exchange.admitted();
             result.whenComplete((r, e) -> {
+                // the place and the model's lease are given back before the caller sees the answer
                 if (permit != null) {
                     permit.release();
                 }
                 exchange.end(r != null ? r.status()
                         : e instanceof UpstreamException u ? u.statusOrZero()
                                 : e instanceof java.util.concurrent.CancellationException ? 499 : 0);
+                if (e != null) {
+                    answer.completeExceptionally(e);
+                } else {
+                    answer.complete(r);
+                }
             });
             ready(timeoutMs, permit, result).whenComplete((endpoint, notReady) -> {
                 if (notReady != null) {
@@ -145,7 +159,7 @@ public final class LlamaServerClient implements AutoCloseable {
                 }
             });
         });
-        return result;
+        return answer;
     }
 
     /** The HTTP exchange of {@link #send}, on an event loop, once the server is ready. */

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import org.jboss.logging.Logger;
@@ -182,7 +183,10 @@ public final class Scheduler {
     private final LongSupplier clock;
     private final Timer timer;
     private final Executor executor;
-    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Listener> listeners = new ArrayList<>();
+    /** Loads and unloads so far (guarded by itself), told to listeners that are added later. */
+    private final ArrayDeque<Consumer<Listener>> history = new ArrayDeque<>();
+    static final int HISTORY = 1000;
 
     /**
      * @param clock nanoseconds, as {@link System#nanoTime()}
@@ -195,8 +199,27 @@ public final class Scheduler {
         this.executor = executor;
     }
 
+    /** Adds a listener; it is told first what happened before it came (the loads of the start, for the metrics). */
     public void addListener(Listener listener) {
-        listeners.add(listener);
+        List<Consumer<Listener>> past;
+        synchronized (history) {
+            listeners.add(listener);
+            past = new ArrayList<>(history);
+        }
+        past.forEach(event -> event.accept(listener));
+    }
+
+    /** Tells every listener, and keeps the event for those that come later (the most recent {@value #HISTORY}). */
+    private void tell(Consumer<Listener> event) {
+        List<Listener> now;
+        synchronized (history) {
+            if (history.size() == HISTORY) {
+                history.removeFirst();
+            }
+            history.addLast(event);
+            now = List.copyOf(listeners);
+        }
+        now.forEach(event::accept);
     }
 
     public Limits limits() {
@@ -527,7 +550,8 @@ public final class Scheduler {
             after = pump();
         }
         if (failure == null) {
-            listeners.forEach(l -> l.loaded(e.name(), took, e.model.bytes()));
+            long bytes = e.model.bytes();
+            tell(l -> l.loaded(e.name(), took, bytes));
         }
         Throwable cause = e.failure;
         failed.forEach(w -> w.future().completeExceptionally(cause));
@@ -554,7 +578,7 @@ public final class Scheduler {
                     e.loaded = false;
                     next = pump();
                 }
-                listeners.forEach(l -> l.unloaded(e.name(), reason));
+                tell(l -> l.unloaded(e.name(), reason));
                 next.forEach(Runnable::run);
                 if (wasLoading != null) {
                     wasLoading.cancel(false);

@@ -1,0 +1,57 @@
+package io.quarkiverse.rocm.deployment.scheduling;
+
+import static io.quarkiverse.rocm.deployment.scheduling.SchedulingModels.file;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.quarkiverse.rocm.runtime.server.ModelServers;
+import io.quarkus.test.QuarkusUnitTest;
+
+/**
+ * A request that waits for room longer than its timeout gets a 503 that names the models holding the room; the model
+ * that streams is not cut, and nothing waits any more.
+ */
+public class WaitTimeoutTest {
+
+    @RegisterExtension
+    static final QuarkusUnitTest app = new QuarkusUnitTest()
+            .withApplicationRoot(jar -> jar.addClasses(Api.class, SchedulingModels.class))
+            .overrideConfigKey("quarkus.rocm.alpha.model.path", file("alpha").toString())
+            .overrideConfigKey("quarkus.rocm.bravo.model.path", file("bravo").toString())
+            .overrideConfigKey("quarkus.rocm.alpha.threads", "1")
+            .overrideConfigKey("quarkus.rocm.bravo.threads", "1")
+            .overrideConfigKey("quarkus.rocm.max-loaded", "1")
+            .overrideConfigKey("quarkus.rocm.openai.timeout", "1s")
+            .overrideConfigKey("quarkus.rocm.openai.enabled", "true")
+            .overrideConfigKey("quarkus.langchain4j.chat-model.provider", "rocm");
+
+    @Inject
+    ModelServers servers;
+
+    @Test
+    void aRequestThatWaitsTooLongIsToldWhoHoldsTheRoom() throws Exception {
+        CompletableFuture<Api.Streamed> streaming = Api.streamAsync("alpha", 40_000);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (servers.scheduler().busy("alpha") == 0) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        long start = System.nanoTime();
+        String answer = Api.chat("bravo");
+        assertThat((System.nanoTime() - start) / 1_000_000).as("refused after the timeout, not later")
+                .isBetween(900L, 10_000L);
+        assertThat(answer).startsWith("503: ").contains("model 'bravo' waits for room (quarkus.rocm.max-loaded=1)")
+                .contains("'alpha' (serving 1)").contains("for longer than 1000 ms");
+        assertThat(servers.scheduler().waiting()).as("it left the line").isZero();
+        Api.Streamed s = streaming.get(60, TimeUnit.SECONDS);
+        assertThat(s.error()).as("the streaming model was not cut").isNull();
+        assertThat(s.done()).isTrue();
+    }
+}
