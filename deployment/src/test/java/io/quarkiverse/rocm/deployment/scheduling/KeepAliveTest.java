@@ -1,6 +1,5 @@
 package io.quarkiverse.rocm.deployment.scheduling;
 
-import static io.quarkiverse.rocm.deployment.scheduling.SchedulingModels.file;
 import static io.quarkiverse.rocm.deployment.scheduling.SchedulingModels.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,16 +17,8 @@ import io.quarkus.test.QuarkusUnitTest;
 public class KeepAliveTest {
 
     @RegisterExtension
-    static final QuarkusUnitTest app = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(Api.class, SchedulingModels.class))
-            .overrideConfigKey("quarkus.rocm.alpha.model.path", file("alpha").toString())
-            .overrideConfigKey("quarkus.rocm.alpha.keep-alive", "1s")
-            .overrideConfigKey("quarkus.rocm.bravo.model.path", file("bravo").toString())
-            .overrideConfigKey("quarkus.rocm.threads", "1")
-            .overrideConfigKey("quarkus.rocm.alpha.threads", "1")
-            .overrideConfigKey("quarkus.rocm.bravo.threads", "1")
-            .overrideConfigKey("quarkus.rocm.openai.enabled", "true")
-            .overrideConfigKey("quarkus.langchain4j.chat-model.provider", "rocm");
+    static final QuarkusUnitTest app = SchedulingModels.app("alpha", "bravo")
+            .overrideConfigKey("quarkus.rocm.alpha.keep-alive", "1s");
 
     @Test
     void anIdleModelIsUnloadedAndTheNextRequestLoadsItAgain() throws Exception {

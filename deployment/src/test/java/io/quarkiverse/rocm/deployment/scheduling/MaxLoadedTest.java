@@ -1,6 +1,5 @@
 package io.quarkiverse.rocm.deployment.scheduling;
 
-import static io.quarkiverse.rocm.deployment.scheduling.SchedulingModels.file;
 import static io.quarkiverse.rocm.deployment.scheduling.SchedulingModels.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,17 +21,8 @@ import io.quarkus.test.QuarkusUnitTest;
 public class MaxLoadedTest {
 
     @RegisterExtension
-    static final QuarkusUnitTest app = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(Api.class, SchedulingModels.class))
-            .overrideConfigKey("quarkus.rocm.alpha.model.path", file("alpha").toString())
-            .overrideConfigKey("quarkus.rocm.bravo.model.path", file("bravo").toString())
-            .overrideConfigKey("quarkus.rocm.charlie.model.path", file("charlie").toString())
-            .overrideConfigKey("quarkus.rocm.alpha.threads", "1")
-            .overrideConfigKey("quarkus.rocm.bravo.threads", "1")
-            .overrideConfigKey("quarkus.rocm.charlie.threads", "1")
-            .overrideConfigKey("quarkus.rocm.max-loaded", "2")
-            .overrideConfigKey("quarkus.rocm.openai.enabled", "true")
-            .overrideConfigKey("quarkus.langchain4j.chat-model.provider", "rocm");
+    static final QuarkusUnitTest app = SchedulingModels.app("alpha", "bravo", "charlie")
+            .overrideConfigKey("quarkus.rocm.max-loaded", "2");
 
     @Inject
     ModelServers servers;
@@ -50,11 +40,7 @@ public class MaxLoadedTest {
 
         // charlie streams a long answer; alpha is idle: alpha makes room for bravo, charlie is not interrupted
         CompletableFuture<Api.Streamed> streaming = Api.streamAsync("charlie", 20_000);
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (servers.scheduler().busy("charlie") == 0) {
-            assertThat(System.nanoTime()).isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        SchedulingModels.awaitBusy(servers, "charlie");
         assertThat(Api.chat("bravo")).isEqualTo(reply("bravo"));
         assertThat(Api.state("alpha")).isEqualTo("unloaded");
         assertThat(Api.state("charlie")).isEqualTo("loaded");

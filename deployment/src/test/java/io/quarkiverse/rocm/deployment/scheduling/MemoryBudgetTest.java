@@ -1,6 +1,5 @@
 package io.quarkiverse.rocm.deployment.scheduling;
 
-import static io.quarkiverse.rocm.deployment.scheduling.SchedulingModels.file;
 import static io.quarkiverse.rocm.deployment.scheduling.SchedulingModels.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,17 +19,10 @@ import io.quarkus.test.QuarkusUnitTest;
 public class MemoryBudgetTest {
 
     @RegisterExtension
-    static final QuarkusUnitTest app = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(Api.class, SchedulingModels.class))
-            .overrideConfigKey("quarkus.rocm.alpha.model.path", file("alpha").toString())
-            .overrideConfigKey("quarkus.rocm.bravo.model.path", file("bravo").toString())
-            .overrideConfigKey("quarkus.rocm.alpha.threads", "1")
-            .overrideConfigKey("quarkus.rocm.bravo.threads", "1")
+    static final QuarkusUnitTest app = SchedulingModels.app("alpha", "bravo")
             .overrideConfigKey("quarkus.rocm.alpha.context-size", "512")
             .overrideConfigKey("quarkus.rocm.bravo.context-size", "512")
-            .overrideConfigKey("quarkus.rocm.memory-budget", "600M")
-            .overrideConfigKey("quarkus.rocm.openai.enabled", "true")
-            .overrideConfigKey("quarkus.langchain4j.chat-model.provider", "rocm");
+            .overrideConfigKey("quarkus.rocm.memory-budget", "600M");
 
     @Inject
     ModelServers servers;

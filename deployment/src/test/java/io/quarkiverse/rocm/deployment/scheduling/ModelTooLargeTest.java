@@ -1,6 +1,5 @@
 package io.quarkiverse.rocm.deployment.scheduling;
 
-import static io.quarkiverse.rocm.deployment.scheduling.SchedulingModels.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.logging.Level;
@@ -17,13 +16,8 @@ import io.quarkus.test.QuarkusUnitTest;
 public class ModelTooLargeTest {
 
     @RegisterExtension
-    static final QuarkusUnitTest app = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(Api.class, SchedulingModels.class))
-            .overrideConfigKey("quarkus.rocm.alpha.model.path", file("alpha").toString())
-            .overrideConfigKey("quarkus.rocm.alpha.threads", "1")
+    static final QuarkusUnitTest app = SchedulingModels.app("alpha")
             .overrideConfigKey("quarkus.rocm.memory-budget", "100M")
-            .overrideConfigKey("quarkus.rocm.openai.enabled", "true")
-            .overrideConfigKey("quarkus.langchain4j.chat-model.provider", "rocm")
             .setLogRecordPredicate(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
             .assertLogRecords(records -> assertThat(records).anySatisfy(r -> assertThat(r.getMessage())
                     .contains("needs about").contains("but the memory budget is 100 MiB")));

@@ -1,6 +1,5 @@
 package io.quarkiverse.rocm.deployment.scheduling;
 
-import static io.quarkiverse.rocm.deployment.scheduling.SchedulingModels.file;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -23,13 +22,8 @@ public class OperatorEndpointsTest {
     static final String KEY = "sk-operator";
 
     @RegisterExtension
-    static final QuarkusUnitTest app = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(Api.class, SchedulingModels.class))
-            .overrideConfigKey("quarkus.rocm.alpha.model.path", file("alpha").toString())
-            .overrideConfigKey("quarkus.rocm.alpha.threads", "1")
-            .overrideConfigKey("quarkus.rocm.openai.enabled", "true")
-            .overrideConfigKey("quarkus.rocm.openai.api-keys", KEY)
-            .overrideConfigKey("quarkus.langchain4j.chat-model.provider", "rocm");
+    static final QuarkusUnitTest app = SchedulingModels.app("alpha")
+            .overrideConfigKey("quarkus.rocm.openai.api-keys", KEY);
 
     @Inject
     ModelServers servers;
@@ -56,11 +50,7 @@ public class OperatorEndpointsTest {
                 throw new IllegalStateException(e);
             }
         });
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (servers.scheduler().busy("alpha") == 0) {
-            assertThat(System.nanoTime()).isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        SchedulingModels.awaitBusy(servers, "alpha");
         given().header("Authorization", "Bearer " + KEY).post("/v1/models/alpha/unload").then().statusCode(409)
                 .body("error.message", containsString("is serving 1 request"));
         assertThat(streaming.get(60, TimeUnit.SECONDS).done()).isTrue();

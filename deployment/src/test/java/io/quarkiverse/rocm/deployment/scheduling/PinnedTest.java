@@ -1,6 +1,5 @@
 package io.quarkiverse.rocm.deployment.scheduling;
 
-import static io.quarkiverse.rocm.deployment.scheduling.SchedulingModels.file;
 import static io.quarkiverse.rocm.deployment.scheduling.SchedulingModels.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,17 +12,10 @@ import io.quarkus.test.QuarkusUnitTest;
 public class PinnedTest {
 
     @RegisterExtension
-    static final QuarkusUnitTest app = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(Api.class, SchedulingModels.class))
-            .overrideConfigKey("quarkus.rocm.alpha.model.path", file("alpha").toString())
+    static final QuarkusUnitTest app = SchedulingModels.app("alpha", "bravo")
             .overrideConfigKey("quarkus.rocm.alpha.pinned", "true")
             .overrideConfigKey("quarkus.rocm.alpha.keep-alive", "0s")
-            .overrideConfigKey("quarkus.rocm.bravo.model.path", file("bravo").toString())
-            .overrideConfigKey("quarkus.rocm.alpha.threads", "1")
-            .overrideConfigKey("quarkus.rocm.bravo.threads", "1")
-            .overrideConfigKey("quarkus.rocm.max-loaded", "1")
-            .overrideConfigKey("quarkus.rocm.openai.enabled", "true")
-            .overrideConfigKey("quarkus.langchain4j.chat-model.provider", "rocm");
+            .overrideConfigKey("quarkus.rocm.max-loaded", "1");
 
     @Test
     void thePinnedModelStaysAndTheOtherIsRefusedClearly() throws Exception {

@@ -1,6 +1,5 @@
 package io.quarkiverse.rocm.deployment.scheduling;
 
-import static io.quarkiverse.rocm.deployment.scheduling.SchedulingModels.file;
 import static io.quarkiverse.rocm.deployment.scheduling.SchedulingModels.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,20 +31,13 @@ public class SwapStressTest {
     static final String REQUESTS = "rocm.test.swap-requests";
 
     @RegisterExtension
-    static final QuarkusUnitTest app = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(Api.class, SchedulingModels.class))
-            .overrideConfigKey("quarkus.rocm.alpha.model.path", file("alpha").toString())
-            .overrideConfigKey("quarkus.rocm.bravo.model.path", file("bravo").toString())
-            .overrideConfigKey("quarkus.rocm.alpha.threads", "1")
-            .overrideConfigKey("quarkus.rocm.bravo.threads", "1")
+    static final QuarkusUnitTest app = SchedulingModels.app("alpha", "bravo")
             .overrideConfigKey("quarkus.rocm.alpha.context-size", "512")
             .overrideConfigKey("quarkus.rocm.bravo.context-size", "512")
             .overrideConfigKey("quarkus.rocm.max-loaded", "1")
             .overrideConfigKey("quarkus.rocm.swap-fairness", Integer.toString(FAIRNESS))
             .overrideConfigKey("quarkus.rocm.alpha.max-queue", "64")
             .overrideConfigKey("quarkus.rocm.bravo.max-queue", "64")
-            .overrideConfigKey("quarkus.rocm.openai.enabled", "true")
-            .overrideConfigKey("quarkus.langchain4j.chat-model.provider", "rocm")
             .setLogRecordPredicate(r -> r.getLevel().intValue() >= Level.INFO.intValue()
                     && r.getLoggerName().contains("Scheduler") && r.getMessage().startsWith("Loading model"))
             .assertLogRecords(loads -> {

@@ -1,6 +1,5 @@
 package io.quarkiverse.rocm.deployment.scheduling;
 
-import static io.quarkiverse.rocm.deployment.scheduling.SchedulingModels.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.CompletableFuture;
@@ -21,16 +20,9 @@ import io.quarkus.test.QuarkusUnitTest;
 public class WaitTimeoutTest {
 
     @RegisterExtension
-    static final QuarkusUnitTest app = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(Api.class, SchedulingModels.class))
-            .overrideConfigKey("quarkus.rocm.alpha.model.path", file("alpha").toString())
-            .overrideConfigKey("quarkus.rocm.bravo.model.path", file("bravo").toString())
-            .overrideConfigKey("quarkus.rocm.alpha.threads", "1")
-            .overrideConfigKey("quarkus.rocm.bravo.threads", "1")
+    static final QuarkusUnitTest app = SchedulingModels.app("alpha", "bravo")
             .overrideConfigKey("quarkus.rocm.max-loaded", "1")
-            .overrideConfigKey("quarkus.rocm.openai.timeout", "1s")
-            .overrideConfigKey("quarkus.rocm.openai.enabled", "true")
-            .overrideConfigKey("quarkus.langchain4j.chat-model.provider", "rocm");
+            .overrideConfigKey("quarkus.rocm.openai.timeout", "1s");
 
     @Inject
     ModelServers servers;
@@ -38,11 +30,7 @@ public class WaitTimeoutTest {
     @Test
     void aRequestThatWaitsTooLongIsToldWhoHoldsTheRoom() throws Exception {
         CompletableFuture<Api.Streamed> streaming = Api.streamAsync("alpha", 40_000);
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (servers.scheduler().busy("alpha") == 0) {
-            assertThat(System.nanoTime()).isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        SchedulingModels.awaitBusy(servers, "alpha");
         long start = System.nanoTime();
         String answer = Api.chat("bravo");
         assertThat((System.nanoTime() - start) / 1_000_000).as("refused after the timeout, not later")
