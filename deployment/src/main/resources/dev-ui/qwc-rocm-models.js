@@ -62,7 +62,9 @@ export class QwcRocmModels extends LitElement {
             <tr id="model-${m.alias}" data-state="${m.state}">
                 <td><b>${m.alias}</b>${m.embeddings ? html` <span class="muted">(embeddings)</span>` : ''}
                     <div class="muted">${m.summary}</div></td>
-                <td><span class="state ${m.state}">${m.state}</span><div class="reason">${m.reason}</div></td>
+                <td><span class="state ${m.state}">${m.state}</span>
+                    <div class="reason">${m.reason}</div>
+                    <div class="reason scheduled">${m.scheduled.toLowerCase()}${m.pinned ? ', pinned' : ''}${m.busy > 0 ? `, serving ${m.busy}` : ''}${m.unloadInSeconds != null ? `, unloads in ${m.unloadInSeconds} s` : ''}</div></td>
                 <td>${m.pid ?? '-'}</td>
                 <td>${m.port ?? '-'}</td>
                 <td>${m.contextSize} x ${m.parallel}</td>
@@ -70,6 +72,9 @@ export class QwcRocmModels extends LitElement {
                 <td class="reason">${m.lastExit ?? '-'}</td>
                 <td>${this._vram(m)}</td>
                 <td><button class="restart" @click=${() => this._restart(m)}>Restart</button>
+                    ${m.scheduled === 'LOADED'
+                        ? html`<button class="unload" @click=${() => this._act(m, 'unload')}>Unload</button>`
+                        : html`<button class="load" @click=${() => this._act(m, 'load')}>Load</button>`}
                     <div class="reason">${this._messages[m.name] ?? ''}</div></td>
             </tr>
             <tr><td colspan="9">
@@ -96,6 +101,13 @@ export class QwcRocmModels extends LitElement {
 
     _value(v) {
         return typeof v === 'object' ? JSON.stringify(v) : String(v);
+    }
+
+    _act(m, action) {
+        this._messages = { ...this._messages, [m.name]: action === 'load' ? 'loading...' : 'unloading...' };
+        this.jsonRpc[action]({ name: m.name }).then(response => {
+            this._messages = { ...this._messages, [m.name]: response.result };
+        });
     }
 
     _restart(m) {

@@ -50,6 +50,17 @@ public class DevUiJsonRpcTest {
                     .toString(), "-np", "2", "--api-key-file");
             assertThat(second.getJsonArray("gpus")).isEmpty();
             assertThat(rpc.call("getReadyLabel", new JsonObject())).isEqualTo("2/2 ready");
+            assertThat(second.getString("scheduled")).isEqualTo("LOADED");
+            assertThat(second.getBoolean("pinned")).isFalse();
+            assertThat(second.getInteger("busy")).isZero();
+
+            // the scheduler from the card: unload, then load again
+            assertThat(rpc.call("unload", new JsonObject().put("name", "<default>"))).isEqualTo("unloaded");
+            assertThat(DevModeModels.running()).doesNotContainKey("default");
+            assertThat(((JsonArray) rpc.call("getModels", new JsonObject())).getJsonObject(0).getString("scheduled"))
+                    .isEqualTo("UNLOADED");
+            assertThat(rpc.call("load", new JsonObject().put("name", "<default>"))).isEqualTo("loaded");
+            assertThat(DevModeModels.running()).containsKey("default");
 
             // live: a restart from the card shows the server going away and coming back with a new process
             long before = pid("second");

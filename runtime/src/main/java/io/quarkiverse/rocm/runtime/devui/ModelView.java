@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import io.quarkiverse.rocm.runtime.gguf.GgufMetadata;
 import io.quarkiverse.rocm.runtime.gpu.GpuDevice;
 import io.quarkiverse.rocm.runtime.server.ModelServer;
+import io.quarkiverse.rocm.runtime.server.Scheduler;
 
 /**
  * One model as the Dev UI's Models page shows it: its server's state and process, the GGUF metadata, its GPUs' VRAM
@@ -16,7 +17,8 @@ import io.quarkiverse.rocm.runtime.server.ModelServer;
  */
 public record ModelView(String name, String alias, String state, String reason, Long pid, Integer port, int contextSize,
         int parallel, int restarts, String lastExit, boolean embeddings, String summary, Long canaryMillis,
-        List<Gpu> gpus, Map<String, Object> gguf, List<String> commandLine) {
+        List<Gpu> gpus, Map<String, Object> gguf, List<String> commandLine, String scheduled, Long unloadInSeconds,
+        boolean pinned, int busy) {
 
     /** A GPU the server may use, with its VRAM now. */
     public record Gpu(String card, String gfxTarget, String pciAddress, long vramUsed, long vramTotal) {
@@ -25,7 +27,7 @@ public record ModelView(String name, String alias, String state, String reason, 
     /** Arrays longer than this are shown by their length. */
     static final int SHOWN_ARRAY = 8;
 
-    static ModelView of(ModelServer s) {
+    static ModelView of(ModelServer s, Scheduler scheduler) {
         ModelServer.Endpoint e = s.endpoint();
         List<Gpu> gpus = new ArrayList<>();
         for (GpuDevice g : s.gpus()) {
@@ -36,7 +38,13 @@ public record ModelView(String name, String alias, String state, String reason, 
                 s.pid().isPresent() ? s.pid().getAsLong() : null, e == null ? null : e.port(), s.spec().contextSize(),
                 s.spec().parallel(), s.restarts(), s.lastExit(), s.spec().embeddings(), s.spec().model().summary(),
                 s.canaryLatencyMillis() >= 0 ? s.canaryLatencyMillis() : null, gpus, gguf(s.spec().model()),
-                s.commandLine());
+                s.commandLine(), scheduler.status(s.name()).name(), unloadIn(scheduler.unloadAt(s.name())),
+                s.spec().policy().pinned(), scheduler.busy(s.name()));
+    }
+
+    /** Seconds until a planned idle unload, or null. */
+    private static Long unloadIn(long unloadAtNanos) {
+        return unloadAtNanos < 0 ? null : Math.max(0, (unloadAtNanos - System.nanoTime()) / 1_000_000_000L);
     }
 
     /** The header's values, sorted by key; long arrays (the vocabulary) by their length. */

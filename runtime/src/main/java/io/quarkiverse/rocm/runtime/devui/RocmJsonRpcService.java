@@ -39,7 +39,7 @@ public class RocmJsonRpcService {
     public List<ModelView> getModels() {
         List<ModelView> out = new ArrayList<>();
         for (ModelServer s : servers.all()) {
-            out.add(ModelView.of(s));
+            out.add(ModelView.of(s, servers.scheduler()));
         }
         return out;
     }
@@ -72,6 +72,20 @@ public class RocmJsonRpcService {
         return s.restart("asked for in the Dev UI").handle((endpoint, failure) -> failure == null
                 ? "restarted: pid " + endpoint.pid() + ", port " + endpoint.port()
                 : "restart failed: " + s.reason());
+    }
+
+    /** Loads a model through the scheduler (making room as a request would); completes once it is loaded. */
+    public CompletableFuture<String> load(String name) {
+        servers.require(name);
+        return servers.scheduler().load(name).handle((ok, failure) -> failure == null ? "loaded"
+                : "load failed: " + (failure.getCause() != null ? failure.getCause() : failure).getMessage());
+    }
+
+    /** Unloads a model through the scheduler; one serving requests is not interrupted. */
+    public CompletableFuture<String> unload(String name) {
+        servers.require(name);
+        return servers.scheduler().unload(name).handle((ok, failure) -> failure == null ? "unloaded"
+                : "not unloaded: " + (failure.getCause() != null ? failure.getCause() : failure).getMessage());
     }
 
     /** The last lines of a model's llama-server output, across its restarts. */

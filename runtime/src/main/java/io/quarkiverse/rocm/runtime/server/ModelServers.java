@@ -182,6 +182,7 @@ public final class ModelServers {
      * Stops the servers; with {@code keepForReload} (dev mode) ready servers are kept for the next start instead.
      */
     public void close(boolean keepForReload) {
+        scheduler.close(); // its timers must not stop a server the next start keeps
         for (ModelServer s : byName.values()) {
             if (keepForReload && s.state() == ModelServer.State.READY) {
                 KEPT.put(s.spec(), s);

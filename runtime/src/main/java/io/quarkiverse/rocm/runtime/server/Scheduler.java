@@ -179,6 +179,7 @@ public final class Scheduler {
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private final ArrayDeque<Waiter> line = new ArrayDeque<>();
     private long arrivals;
+    private boolean closed;
     private final Limits limits;
     private final LongSupplier clock;
     private final Timer timer;
@@ -270,6 +271,21 @@ public final class Scheduler {
         }
     }
 
+    /**
+     * Ends this scheduler's decisions (the application stops, or restarts in dev mode): its idle timers are cancelled
+     * and fire no unload, waiting requests fail; the servers themselves are the caller's to stop or keep.
+     */
+    public void close() {
+        List<Waiter> waiting;
+        synchronized (lock) {
+            closed = true;
+            entries.values().forEach(this::cancelIdleTimer);
+            waiting = new ArrayList<>(line);
+            line.clear();
+        }
+        waiting.forEach(w -> w.future().completeExceptionally(new SchedulerException("the application is stopping")));
+    }
+
     /** Adds a model; {@code loaded} when its server already runs (kept across a live reload, say). */
     public void add(Model model, Policy policy, boolean loaded) {
         synchronized (lock) {
@@ -293,6 +309,9 @@ public final class Scheduler {
         List<Runnable> after;
         synchronized (lock) {
             Entry e = require(model);
+            if (closed) {
+                return CompletableFuture.failedFuture(new SchedulerException("the application is stopping"));
+            }
             if (e.loaded && !e.unloading && (!e.draining || e.drainAdmitted++ < limits.fairness())) {
                 future.complete(grant(e));
                 return future;
@@ -598,6 +617,9 @@ public final class Scheduler {
 
     private void scheduleIdleUnload(Entry e) {
         cancelIdleTimer(e);
+        if (closed) {
+            return;
+        }
         Duration keepAlive = e.policy.keepAlive();
         if (keepAlive == null || e.policy.pinned() || e.busy > 0 || !e.loaded) {
             return;
@@ -609,7 +631,7 @@ public final class Scheduler {
     private void idle(Entry e) {
         List<Runnable> after = new ArrayList<>();
         synchronized (lock) {
-            if (e.idleTimer == null || e.busy > 0 || !e.loaded || e.unloading) {
+            if (closed || e.idleTimer == null || e.busy > 0 || !e.loaded || e.unloading) {
                 return;
             }
             e.idleTimer = null;

@@ -366,4 +366,15 @@ class SchedulerTest {
         assertThat(a.unloads).isEqualTo(1);
         assertThat(unloadReasons).containsExactly("a:OPERATOR");
     }
+
+    @Test
+    void aClosedSchedulerUnloadsNothingMore_aDevModeRestartKeepsItsServers() throws Exception {
+        Scheduler s = scheduler(Scheduler.Limits.NONE);
+        FakeModel a = model(s, "a", 10, new Scheduler.Policy(Duration.ofSeconds(1), false));
+        lease(s.acquire("a")).release();
+        s.close(); // the application restarts: the next start takes the server over
+        advance(Duration.ofMinutes(1));
+        assertThat(a.unloads).as("no idle unload of a server that is someone else's now").isZero();
+        assertThatThrownBy(() -> s.acquire("a").get()).hasMessageContaining("the application is stopping");
+    }
 }
