@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +20,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import io.quarkus.test.QuarkusDevModeTest;
@@ -51,9 +53,13 @@ public class DevUiBrowserTest {
                 "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--window-size=1400,1000", "--user-data-dir=" + Files.createTempDirectory("devui-browser"));
+        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
         ChromeDriver driver = new ChromeDriver(service, options);
         try {
-            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+            // generous: the first visit of the Dev UI loads its web components while the machine may be busy
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(120));
+            wait.withMessage(() -> "the page at " + driver.getCurrentUrl() + " did not get there; its browser console: "
+                    + driver.manage().logs().get(LogType.BROWSER).getAll());
             // the extensions page: the card, and its Models link
             driver.get("http://localhost:" + PORT + "/q/dev-ui/extensions");
             wait.until(d -> js(d, "return deep('qwc-extension-link[path=\"quarkus-rocm/models\"]') !== null"));
