@@ -3,10 +3,12 @@
 # private, versioned prefix. Never touches the system's apt/dpkg state, never needs root, never
 # replaces the system's glibc: the binaries run through the loader that comes with them.
 #
-# usage: install-llama-server.sh [--backend cpu|hip|vulkan]... [--prefix DIR] [--suite SUITE]
+# usage: install-llama-server.sh [--backend cpu|hip|vulkan|rpc]... [--prefix DIR] [--suite SUITE]
 #                                [--force] [--no-reuse] [--quiet]
 #
-#   --backend B   add a GPU backend: hip (AMD ROCm), vulkan. cpu is always installed. Repeatable.
+#   --backend B   add a backend: hip (AMD ROCm), vulkan, or rpc (llama.cpp RPC: llama-server can use
+#                 workers, and bin/rpc-server next to it makes this host one). cpu is always installed.
+#                 Repeatable.
 #   --prefix DIR  where to install (default: $QUARKUS_ROCM_INSTALL_DIR, else
 #                 ${XDG_CACHE_HOME:-$HOME/.cache}/quarkus-rocm/llama.cpp)
 #   --suite S     Debian suite to take the packages from (default: unstable, then testing)
@@ -28,7 +30,7 @@ mirror="${QUARKUS_ROCM_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 
 log() { $quiet || printf '[install-llama-server] %s\n' "$*" >&2; }
 die() { printf '[install-llama-server] ERROR: %s\n' "$*" >&2; exit 1; }
-usage() { sed -n '5,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '5,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -47,13 +49,15 @@ while [ $# -gt 0 ]; do
 done
 
 extra_pkgs=()
+rpc=false
 for b in ${backends[@]+"${backends[@]}"}; do
     case "$b" in
         cpu) ;;
         hip|rocm) extra_pkgs+=(libggml0-backend-hip) ;;
         vulkan) extra_pkgs+=(libggml0-backend-vulkan) ;;
+        rpc) extra_pkgs+=(libggml0-backend-rpc); rpc=true ;;
         cuda) die "Debian ships no CUDA backend for ggml. Build llama.cpp with -DGGML_CUDA=ON and set quarkus.rocm.binary (or QUARKUS_ROCM_BINARY) to its llama-server." ;;
-        *) die "unknown backend '$b': use cpu, hip or vulkan" ;;
+        *) die "unknown backend '$b': use cpu, hip, vulkan or rpc" ;;
     esac
 done
 flavour=cpu
@@ -105,6 +109,7 @@ apt_opts=(-o "Dir::State::Lists=$work/lists" -o "Dir::State::status=$work/status
           -o Debug::NoLocking=true -o Acquire::Retries=3 -q)
 
 base_pkgs=(llama.cpp-tools libllama0 libggml0 libzstd1 zlib1g)
+$rpc && base_pkgs+=(llama.cpp-tools-extra) # Debian ships rpc-server there, as ggml-rpc-server
 ok=false
 for suite in "${suites[@]}"; do
     log "reading the package index of Debian $suite"
@@ -150,9 +155,16 @@ here=$(dirname "$(readlink -f "$0")")/..
 exec "$here/lib/ld-linux-x86-64.so.2" --library-path "$here/lib" --argv0 llama-server "$here/libexec/llama-server" "$@"
 WRAP
 chmod 755 "$stage/bin/llama-server"
+if $rpc; then
+    rpc_bin="$work/root/usr/libexec/x86_64-linux-gnu/llama/bin/ggml-rpc-server"
+    [ -x "$rpc_bin" ] || die "llama.cpp-tools-extra has no ggml-rpc-server at ${rpc_bin#"$work/root"}: Debian moved it; install rpc-server yourself"
+    cp -a "$rpc_bin" "$stage/libexec/rpc-server"
+    sed 's/llama-server/rpc-server/g; s/Debian.s rpc-server/Debian'"'"'s rpc-server (llama.cpp RPC worker)/' "$stage/bin/llama-server" > "$stage/bin/rpc-server"
+    chmod 755 "$stage/bin/rpc-server"
+fi
 
 # Every NEEDED library of the server and of each backend must resolve inside lib/.
-for f in "$stage/libexec/llama-server" "$stage"/lib/libggml-*.so "$stage"/lib/libllama-server-impl.so; do
+for f in "$stage"/libexec/* "$stage"/lib/libggml-*.so "$stage"/lib/libllama-server-impl.so; do
     [ -e "$f" ] || continue
     if missing=$("$stage/lib/ld-linux-x86-64.so.2" --library-path "$stage/lib" --list "$f" 2>&1 | grep 'not found'); then
         case "$f" in
@@ -162,6 +174,14 @@ for f in "$stage/libexec/llama-server" "$stage"/lib/libggml-*.so "$stage"/lib/li
     fi
 done
 works "$stage/bin/llama-server" || die "the installed llama-server does not start: $(LD_BIND_NOW=1 "$stage/bin/llama-server" --version 2>&1 | tail -n 3)"
+if $rpc; then
+    # Every llama-server lists --rpc; one whose RPC backend did not load refuses it ("RPC not supported in this
+    # build"), one with it tries to connect at once (port 1: nothing listens, so it fails to connect and exits).
+    if timeout 30 "$stage/bin/llama-server" --rpc 127.0.0.1:1 --version 2>&1 | grep -q 'RPC not supported'; then
+        die "the installed llama-server refuses --rpc: its RPC backend (libggml-rpc.so) did not load"
+    fi
+    LD_BIND_NOW=1 timeout 30 "$stage/bin/rpc-server" --help >/dev/null 2>&1 || die "the installed rpc-server does not start: $(LD_BIND_NOW=1 "$stage/bin/rpc-server" --help 2>&1 | tail -n 3)"
+fi
 
 { echo "llama.cpp $version (ggml $ggml), backends: $flavour, from Debian ${suite:-?}"; } > "$stage/VERSION"
 for deb in "$work/debs"/*.deb; do dpkg-deb -W "$deb"; done > "$stage/PACKAGES"

@@ -15,22 +15,25 @@ import io.quarkus.builder.item.SimpleBuildItem;
 public final class ConfiguredModelsBuildItem extends SimpleBuildItem {
 
     private static final String PREFIX = "quarkus.rocm.";
-    private static final String[] SUFFIXES = { "model.path", "model.dir", "model.file" };
+    private static final String[] SUFFIXES = { "model.path", "model.dir", "model.file", "urls" };
 
     private final boolean defaultModel;
     private final boolean modelsDir;
     private final Set<String> named;
+    private final boolean local;
 
-    ConfiguredModelsBuildItem(boolean defaultModel, boolean modelsDir, Set<String> named) {
+    ConfiguredModelsBuildItem(boolean defaultModel, boolean modelsDir, Set<String> named, boolean local) {
         this.defaultModel = defaultModel;
         this.modelsDir = modelsDir;
         this.named = Set.copyOf(named);
+        this.local = local;
     }
 
     static ConfiguredModelsBuildItem scan(Config config) {
         boolean defaultModel = false;
         boolean modelsDir = false;
         Set<String> named = new TreeSet<>();
+        boolean local = false;
         for (String p : config.getPropertyNames()) {
             if (!p.startsWith(PREFIX)) {
                 continue;
@@ -40,6 +43,9 @@ public final class ConfiguredModelsBuildItem extends SimpleBuildItem {
                 modelsDir = true;
             }
             for (String suffix : SUFFIXES) {
+                if ((rest.equals(suffix) || rest.endsWith("." + suffix)) && !suffix.equals("urls")) {
+                    local = true;
+                }
                 if (rest.equals(suffix)) {
                     defaultModel = true;
                 } else if (rest.endsWith("." + suffix)) {
@@ -48,7 +54,7 @@ public final class ConfiguredModelsBuildItem extends SimpleBuildItem {
                 }
             }
         }
-        return new ConfiguredModelsBuildItem(defaultModel, modelsDir, named);
+        return new ConfiguredModelsBuildItem(defaultModel, modelsDir, named, local || modelsDir);
     }
 
     /** Whether the default model has a file configured. */
@@ -59,6 +65,11 @@ public final class ConfiguredModelsBuildItem extends SimpleBuildItem {
     /** The named models, sorted. */
     public Set<String> named() {
         return named;
+    }
+
+    /** Whether a model is served by a llama-server this application starts (a file, or a models folder). */
+    public boolean local() {
+        return local;
     }
 
     /** Whether any model is configured, or a folder of them ({@code quarkus.rocm.models-dir}). */

@@ -29,7 +29,7 @@ public class WaitTimeoutTest {
 
     @Test
     void aRequestThatWaitsTooLongIsToldWhoHoldsTheRoom() throws Exception {
-        CompletableFuture<Api.Streamed> streaming = Api.streamAsync("alpha", 40_000);
+        CompletableFuture<Api.Streamed> streaming = Api.streamAsync("alpha", 150_000);
         SchedulingModels.awaitBusy(servers, "alpha");
         long start = System.nanoTime();
         String answer = Api.chat("bravo");

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.quarkiverse.rocm.runtime.server.ModelServer;
+import io.quarkiverse.rocm.runtime.server.ReplicaPool;
 import io.quarkiverse.rocm.runtime.server.Scheduler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -22,6 +23,8 @@ import io.vertx.core.http.RequestOptions;
 public final class LlamaServerClient implements AutoCloseable {
 
     private final ModelServer server;
+    /** The model's remote replicas, or null for a local server. */
+    private final ReplicaPool pool;
     private final HttpClient http;
     private final boolean startIfStopped;
     private final Scheduler scheduler;
@@ -61,6 +64,7 @@ public final class LlamaServerClient implements AutoCloseable {
     public LlamaServerClient(Vertx vertx, ModelServer server, int poolSize, boolean startIfStopped, Gate gate,
             Scheduler scheduler) {
         this.server = server;
+        this.pool = server.pool().orElse(null);
         this.scheduler = scheduler;
         this.startIfStopped = startIfStopped;
         this.gate = gate;
@@ -136,8 +140,10 @@ public final class LlamaServerClient implements AutoCloseable {
                 return;
             }
             exchange.admitted();
+            Route route = route(body);
             result.whenComplete((r, e) -> {
-                // the place and the model's lease are given back before the caller sees the answer
+                // the place, the model's lease and the replica are given back before the caller sees the answer
+                route.release();
                 if (permit != null) {
                     permit.release();
                 }
@@ -154,8 +160,13 @@ public final class LlamaServerClient implements AutoCloseable {
                 if (notReady != null) {
                     result.completeExceptionally(notReady);
                 } else {
+                    ModelServer.Endpoint at = route.endpoint(endpoint);
+                    if (at == null) {
+                        result.completeExceptionally(noReplica(route));
+                        return;
+                    }
                     long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-                    onEventLoop(caller, () -> sendNow(method, path, body, endpoint, left, timeoutMs, exchange, result));
+                    onEventLoop(caller, () -> sendNow(method, path, body, at, left, timeoutMs, exchange, result, route));
                 }
             });
         });
@@ -164,9 +175,14 @@ public final class LlamaServerClient implements AutoCloseable {
 
     /** The HTTP exchange of {@link #send}, on an event loop, once the server is ready. */
     private void sendNow(HttpMethod method, String path, Buffer body, ModelServer.Endpoint endpoint, long leftMs,
-            long timeoutMs, ExchangeObserver.Exchange exchange, CompletableFuture<Response> result) {
+            long timeoutMs, ExchangeObserver.Exchange exchange, CompletableFuture<Response> result, Route route) {
         http.request(options(method, path, endpoint).setTimeout(leftMs)).onComplete(created -> {
             if (created.failed()) {
+                ModelServer.Endpoint other = route.next(created.cause()); // nothing was sent: another replica
+                if (other != null) {
+                    sendNow(method, path, body, other, leftMs, timeoutMs, exchange, result, route);
+                    return;
+                }
                 errors.failure(created.cause(), endpoint, timeoutMs).thenAccept(result::completeExceptionally);
                 return;
             }
@@ -241,13 +257,20 @@ public final class LlamaServerClient implements AutoCloseable {
                 return;
             }
             exchange.admitted();
+            Route route = route(body);
+            if (route.remote()) { // a remote model has no scheduler lease to hold with the place
+                permit.attach(route::release);
+            }
             ready(idleTimeoutMs, permit, state.gone).whenComplete((endpoint, notReady) -> {
+                ModelServer.Endpoint at = notReady == null ? route.endpoint(endpoint) : null;
                 if (notReady != null) {
                     state.fail((UpstreamException) notReady); // ready fails with nothing else
                 } else if (state.cancelled.get()) {
                     state.finish(499);
+                } else if (at == null) {
+                    state.fail(noReplica(route));
                 } else {
-                    onEventLoop(caller, () -> streamNow(path, body, endpoint, state));
+                    onEventLoop(caller, () -> streamNow(path, body, at, state, route));
                 }
             });
         });
@@ -255,7 +278,7 @@ public final class LlamaServerClient implements AutoCloseable {
     }
 
     /** The HTTP exchange of {@link #stream}, on an event loop, once the server is ready. */
-    private void streamNow(String path, Buffer body, ModelServer.Endpoint endpoint, SseExchange state) {
+    private void streamNow(String path, Buffer body, ModelServer.Endpoint endpoint, SseExchange state, Route route) {
         http.request(options(HttpMethod.POST, path, endpoint).setIdleTimeout(state.idleTimeoutMs)).onSuccess(req -> {
             state.request = req;
             if (state.cancelled.get()) {
@@ -270,7 +293,14 @@ public final class LlamaServerClient implements AutoCloseable {
             // connection would be reused in the moment before its close arrives, and fail
             req.putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream")
                     .putHeader("Connection", "close").end(body);
-        }).onFailure(e -> errors.failure(e, endpoint, state.idleTimeoutMs).thenAccept(state::fail));
+        }).onFailure(e -> {
+            ModelServer.Endpoint other = route.next(e); // nothing was sent: another replica
+            if (other != null) {
+                streamNow(path, body, other, state, route);
+            } else {
+                errors.failure(e, endpoint, state.idleTimeoutMs).thenAccept(state::fail);
+            }
+        });
     }
 
     /**
@@ -299,21 +329,29 @@ public final class LlamaServerClient implements AutoCloseable {
                 return;
             }
             up.exchange.admitted();
+            Route route = route(body);
+            if (route.remote()) { // a remote model has no scheduler lease to hold with the place
+                permit.attach(route::release);
+            }
             ready(idleTimeoutMs, permit, up.gone).whenComplete((endpoint, notReady) -> {
+                ModelServer.Endpoint at = notReady == null ? route.endpoint(endpoint) : null;
                 if (notReady != null) {
                     up.end(503);
                     up.response.completeExceptionally(notReady);
                 } else if (up.cancelled) {
                     up.end(499);
+                } else if (at == null) {
+                    up.end(503);
+                    up.response.completeExceptionally(noReplica(route));
                 } else {
-                    onEventLoop(caller, () -> openNow(path, body, endpoint, up));
+                    onEventLoop(caller, () -> openNow(path, body, at, up, route));
                 }
             });
         });
         return up;
     }
 
-    private void openNow(String path, Buffer body, ModelServer.Endpoint endpoint, RelayExchange up) {
+    private void openNow(String path, Buffer body, ModelServer.Endpoint endpoint, RelayExchange up, Route route) {
         up.endpoint = endpoint;
         http.request(options(HttpMethod.POST, path, endpoint).setIdleTimeout(up.idleTimeoutMs)).onSuccess(req -> {
             up.request = req;
@@ -326,7 +364,14 @@ public final class LlamaServerClient implements AutoCloseable {
             // llama-server closes the connection after a streamed answer although it says keep-alive
             req.putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream")
                     .putHeader("Connection", "close").end(body);
-        }).onFailure(up::fail);
+        }).onFailure(e -> {
+            ModelServer.Endpoint other = route.next(e); // nothing was sent: another replica
+            if (other != null) {
+                openNow(path, body, other, up, route);
+            } else {
+                up.fail(e);
+            }
+        });
     }
 
     /**
@@ -397,8 +442,20 @@ public final class LlamaServerClient implements AutoCloseable {
     }
 
     private RequestOptions options(HttpMethod method, String path, ModelServer.Endpoint endpoint) {
-        return new RequestOptions().setMethod(method).setHost(endpoint.host()).setPort(endpoint.port())
-                .setURI(path).putHeader("Authorization", "Bearer " + endpoint.apiKey());
+        RequestOptions o = new RequestOptions().setMethod(method).setHost(endpoint.host()).setPort(endpoint.port())
+                .setSsl(endpoint.ssl()).setURI(endpoint.basePath().isEmpty() ? path : endpoint.basePath() + path);
+        return endpoint.apiKey() == null ? o : o.putHeader("Authorization", "Bearer " + endpoint.apiKey());
+    }
+
+    /** Where a request goes: the local server, or the replica the pool picks for its body. */
+    private Route route(Buffer body) {
+        return pool == null ? Route.local() : Route.through(pool, body == null ? null : body.getBytes());
+    }
+
+    private UpstreamException noReplica(Route route) {
+        return new UpstreamException(UpstreamException.Kind.UNAVAILABLE, "no replica of model '"
+                + server.spec().displayName() + "' is in rotation (" + route.problems() + "); check the replicas ("
+                + server.spec().property("urls") + "), or retry when one answers its probes again", null);
     }
 
     /** llama-server's error answer of {@code status}, as an exception (the one parser of its error bodies). */

@@ -4,6 +4,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.quarkiverse.rocm.runtime.server.ModelServer;
+import io.quarkiverse.rocm.runtime.server.Replica;
+import io.quarkiverse.rocm.runtime.server.ReplicaPool;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -42,6 +44,30 @@ final class UpstreamErrors {
     }
 
     /**
+     * A replica's connection broke during the request: the replica leaves the rotation at once (its probes bring it
+     * back), and the caller learns that a retry goes to the others.
+     */
+    private UpstreamException replicaLost(Throwable e, ModelServer.Endpoint endpoint, String who) {
+        ReplicaPool pool = server.pool().orElseThrow();
+        Replica r = pool.replica(endpoint);
+        if (r != null) {
+            pool.failed(r, "its connection broke during a request (" + describe(e) + ")");
+        }
+        int left = pool.inRotation();
+        return new UpstreamException(UpstreamException.Kind.CONNECTION_LOST, who + " went away during the request ("
+                + describe(e) + "); it is out of rotation until it answers its probes again, "
+                + (left > 0 ? "and a retry goes to the other " + left + " in rotation"
+                        : "and no replica is in rotation now: " + pool.problems()),
+                e);
+    }
+
+    /** A transport failure in a few words: its message, or its type. */
+    static String describe(Throwable e) {
+        Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+
+    /**
      * Explains a transport failure with what happened to the server meanwhile. A connection breaks a moment before
      * the supervisor sees its process exit, so a broken connection waits (up to a second) to learn whether the
      * process died, and how.
@@ -51,10 +77,16 @@ final class UpstreamErrors {
             return CompletableFuture.completedFuture(u);
         }
         String name = server.spec().displayName();
+        String who = endpoint != null && endpoint.replica() != null
+                ? "replica " + endpoint.replica() + " of model '" + name + "'"
+                : "llama-server '" + name + "'";
         if (e instanceof java.util.concurrent.TimeoutException
                 || e.getClass().getName().endsWith("NoStackTraceTimeoutException")) {
             return CompletableFuture.completedFuture(new UpstreamException(UpstreamException.Kind.TIMEOUT,
-                    "llama-server '" + name + "' did not answer within " + timeoutMs + " ms", e));
+                    who + " did not answer within " + timeoutMs + " ms", e));
+        }
+        if (endpoint != null && endpoint.replica() != null) {
+            return CompletableFuture.completedFuture(replicaLost(e, endpoint, who));
         }
         if (endpoint == null) {
             return CompletableFuture.completedFuture(new UpstreamException(UpstreamException.Kind.CONNECTION_LOST,

@@ -104,6 +104,56 @@ public interface ModelConfig {
     int maxQueue();
 
     /**
+     * llama.cpp RPC workers that hold part of this model, for a model larger than one machine: the
+     * {@code host:port} of an {@code rpc-server} on each (llama-server's {@code --rpc}). llama.cpp splits the weights
+     * and KV cache between this host's devices and the workers' in proportion to their free memory. Every start waits
+     * for all of them to accept connections (up to {@code quarkus.rocm.startup-timeout}), and readiness is DOWN while
+     * llama-server has lost its connection to one. RPC has no authentication and no encryption: workers belong on a
+     * private network only.
+     */
+    Optional<List<String>> rpcWorkers();
+
+    /**
+     * llama-servers this application does not start, serving this model: {@code http://gpu-a:8080,http://gpu-b:8080}
+     * (Kubernetes pods behind their Services, or plain hosts). The model is then a pool of these replicas: each is
+     * probed every {@code quarkus.rocm.canary.interval} with {@code GET /slots}, taken out of rotation at once when
+     * it fails a probe or a connection, probed again with the restart backoff and brought back when it answers.
+     * Requests go to the replica the {@code balance} strategy picks. The properties of a local server (model file,
+     * context, GPU) do not apply: the replicas are configured where they run.
+     */
+    Optional<List<String>> urls();
+
+    /**
+     * The API key the {@code urls} replicas require ({@code Authorization: Bearer}, llama-server's
+     * {@code --api-key}).
+     */
+    Optional<String> apiKey();
+
+    /**
+     * How requests are spread over the {@code urls} replicas. {@code prefix-affinity}: a conversation that starts as
+     * an earlier one did (system prompt, tools, earlier turns) goes to the replica that served it, whose prompt cache
+     * holds that prefix, unless that replica has more than {@code affinity-slack} requests in flight above the least
+     * busy one; others go to the least busy. {@code least-loaded}: the replica with the fewest requests in flight
+     * (this application's and, from {@code /slots}, everyone's). {@code round-robin}: in turn.
+     */
+    @WithDefault("prefix-affinity")
+    Balance balance();
+
+    /**
+     * How many more requests in flight than the least busy replica the replica holding a conversation's prefix may
+     * have and still get it ({@code balance=prefix-affinity}).
+     */
+    @WithDefault("2")
+    int affinitySlack();
+
+    /** How requests are spread over remote replicas. */
+    enum Balance {
+        PREFIX_AFFINITY,
+        LEAST_LOADED,
+        ROUND_ROBIN
+    }
+
+    /**
      * More llama-server arguments, added after the ones this extension builds (for example
      * {@code --cache-type-k=q8_0,--mlock}).
      */

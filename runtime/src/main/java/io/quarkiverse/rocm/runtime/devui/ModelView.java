@@ -34,6 +34,12 @@ public record ModelView(String name, String alias, String state, String reason, 
             GpuDevice.Vram v = g.vram();
             gpus.add(new Gpu(g.card(), g.gfxTarget(), g.pciAddress(), v.used(), v.total()));
         }
+        if (s.spec().remote()) { // no process, file or scheduling here: the replicas are elsewhere
+            return new ModelView(s.name(), s.spec().alias(), s.state().name(), s.reason(), null, null,
+                    s.spec().contextSize(), s.spec().parallel(), 0, null, s.spec().embeddings(),
+                    "remote: " + String.join(", ", s.spec().pool().urls().stream().map(Object::toString).toList()),
+                    null, gpus, Map.of(), List.of(), "REMOTE", null, true, 0);
+        }
         return new ModelView(s.name(), s.spec().alias(), s.state().name(), s.reason(),
                 s.pid().isPresent() ? s.pid().getAsLong() : null, e == null ? null : e.port(), s.spec().contextSize(),
                 s.spec().parallel(), s.restarts(), s.lastExit(), s.spec().embeddings(), s.spec().model().summary(),

@@ -76,14 +76,18 @@ public class RocmJsonRpcService {
 
     /** Loads a model through the scheduler (making room as a request would); completes once it is loaded. */
     public CompletableFuture<String> load(String name) {
-        servers.require(name);
+        if (servers.require(name).spec().remote()) {
+            return CompletableFuture.completedFuture("served by remote replicas: not loaded by this application");
+        }
         return servers.scheduler().load(name).handle((ok, failure) -> failure == null ? "loaded"
                 : "load failed: " + (failure.getCause() != null ? failure.getCause() : failure).getMessage());
     }
 
     /** Unloads a model through the scheduler; one serving requests is not interrupted. */
     public CompletableFuture<String> unload(String name) {
-        servers.require(name);
+        if (servers.require(name).spec().remote()) {
+            return CompletableFuture.completedFuture("served by remote replicas: not unloaded by this application");
+        }
         return servers.scheduler().unload(name).handle((ok, failure) -> failure == null ? "unloaded"
                 : "not unloaded: " + (failure.getCause() != null ? failure.getCause() : failure).getMessage());
     }

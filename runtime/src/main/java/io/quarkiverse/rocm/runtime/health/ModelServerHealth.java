@@ -9,6 +9,7 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import io.quarkiverse.rocm.runtime.gpu.GpuDevice;
 import io.quarkiverse.rocm.runtime.server.ModelServer;
 import io.quarkiverse.rocm.runtime.server.ModelServers;
+import io.quarkiverse.rocm.runtime.server.Replica;
 
 /**
  * The common part of the three checks: one response for all models, DOWN when any model is, with each model's
@@ -37,7 +38,26 @@ abstract class ModelServerHealth implements HealthCheck {
                 b.withData(p + "port", e.port());
             }
             b.withData(p + "restarts", s.restarts());
-            b.withData(p + "model", s.spec().model().summary());
+            if (s.spec().model() != null) {
+                b.withData(p + "model", s.spec().model().summary());
+            }
+            s.pool().ifPresent(pool -> {
+                for (Replica r : pool.replicas()) {
+                    String q = p + "replica." + r.index() + ".";
+                    b.withData(q + "url", r.url());
+                    b.withData(q + "in-rotation", r.inRotation());
+                    b.withData(q + "in-flight", r.inFlight());
+                    if (r.latencyMillis() >= 0) {
+                        b.withData(q + "canary.ms", r.latencyMillis());
+                    }
+                    if (r.problem() != null) {
+                        b.withData(q + "problem", r.problem());
+                    }
+                }
+            });
+            if (!s.spec().rpcWorkers().isEmpty()) {
+                b.withData(p + "rpc-workers", s.spec().rpcWorkers().argument());
+            }
             if (s.canaryLatencyMillis() >= 0) {
                 b.withData(p + "canary.ms", s.canaryLatencyMillis());
             }

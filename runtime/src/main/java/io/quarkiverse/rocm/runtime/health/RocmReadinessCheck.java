@@ -8,7 +8,8 @@ import io.quarkiverse.rocm.runtime.server.ModelServer;
 
 /**
  * Readiness: every model can take a request: its llama-server is ready and its canary answers, or it is not loaded
- * (not used yet, or unloaded by the scheduler's policy), and the next request loads it.
+ * (not used yet, or unloaded by the scheduler's policy), and the next request loads it. A model whose RPC worker
+ * does not accept connections is not ready (but alive: restarting the application would not bring the worker back).
  */
 @Readiness
 @ApplicationScoped
@@ -23,7 +24,7 @@ public class RocmReadinessCheck extends ModelServerHealth {
         if (s != ModelServer.State.READY) {
             return "not ready: " + s.name().toLowerCase() + " (" + server.reason() + ")";
         }
-        return server.livenessProblem();
+        return server.readinessProblem();
     }
 
     @Override

@@ -26,6 +26,8 @@ import io.quarkiverse.rocm.runtime.config.RocmRuntimeConfig;
 import io.quarkiverse.rocm.runtime.gpu.GpuDevice;
 import io.quarkiverse.rocm.runtime.server.ModelServer;
 import io.quarkiverse.rocm.runtime.server.ModelServers;
+import io.quarkiverse.rocm.runtime.server.Replica;
+import io.quarkiverse.rocm.runtime.server.ReplicaPool;
 import io.quarkiverse.rocm.runtime.server.Scheduler;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -74,6 +76,7 @@ public class RocmMetrics implements ExchangeObserver {
                     .description("Requests at llama-server").register(registry);
             Gauge.builder("rocm.requests.queued", client.gate(), g -> g.queued()).tags(tags)
                     .description("Requests waiting for a place at llama-server").register(registry);
+            s.pool().ifPresent(pool -> replicaMetrics(model, pool));
             for (GpuDevice gpu : s.gpus()) {
                 Tags g = tags.and("device", gpu.card(), "gfx", gpu.gfxTarget());
                 Gauge.builder("rocm.gpu.vram.used", gpu, d -> d.vram().used()).tags(g).baseUnit("bytes")
@@ -88,6 +91,35 @@ public class RocmMetrics implements ExchangeObserver {
         timer = vertx.setPeriodic(every, id -> pollLlamaServers());
     }
 
+    /**
+     * Each remote replica: in rotation or not, this application's requests at it, requests sent, ejections, probe
+     * latency; and how the balancer chose (the replica holding the conversation's prefix, none known, or it was too
+     * busy).
+     */
+    private void replicaMetrics(String model, ReplicaPool pool) {
+        for (Replica r : pool.replicas()) {
+            Tags tags = Tags.of("model", model, "replica", r.url());
+            Gauge.builder("rocm.replica.up", r, x -> x.inRotation() ? 1 : 0).tags(tags)
+                    .description("1 while the remote replica is in rotation").register(registry);
+            Gauge.builder("rocm.replica.in.flight", r, Replica::inFlight).tags(tags)
+                    .description("This application's requests at the replica").register(registry);
+            FunctionCounter.builder("rocm.replica.requests", r, Replica::requests).tags(tags)
+                    .description("Requests sent to the replica").register(registry);
+            FunctionCounter.builder("rocm.replica.ejections", r, Replica::ejections).tags(tags)
+                    .description("Times the replica was taken out of rotation").register(registry);
+            Gauge.builder("rocm.replica.canary.latency", r, x -> x.latencyMillis() < 0 ? Double.NaN
+                    : x.latencyMillis() / 1000.0).tags(tags).baseUnit("seconds")
+                    .description("How long the replica's last probe took").register(registry);
+        }
+        for (ReplicaPool.Choice c : ReplicaPool.Choice.values()) {
+            FunctionCounter.builder("rocm.pool.choices", pool, p -> p.choices(c))
+                    .tags("model", model, "choice", c.name().toLowerCase().replace('_', '-'))
+                    .description("How the balancer chose replicas: affinity (where the conversation's prefix is"
+                            + " cached), no-affinity (none known), too-busy (it was, so the least loaded)")
+                    .register(registry);
+        }
+    }
+
     /** Loads, unloads by reason, load time, models loaded, and each model's memory as planned and as measured. */
     private void schedulerMetrics() {
         Scheduler scheduler = servers.scheduler();
@@ -96,6 +128,9 @@ public class RocmMetrics implements ExchangeObserver {
         Gauge.builder("rocm.models.waiting", scheduler, Scheduler::waiting)
                 .description("Requests waiting for a model to be loaded").register(registry);
         for (ModelServer s : servers.all()) {
+            if (s.spec().remote()) {
+                continue; // its memory is the replicas' hosts'
+            }
             Tags tags = Tags.of("model", s.spec().alias());
             Gauge.builder("rocm.model.memory.planned", s, x -> x.spec().plannedBytes()).tags(tags).baseUnit("bytes")
                     .description("Memory the model needs, estimated from its GGUF").register(registry);
@@ -139,8 +174,8 @@ public class RocmMetrics implements ExchangeObserver {
 
     private void pollLlamaServers() {
         for (ModelServer s : servers.all()) {
-            if (s.state() != ModelServer.State.READY) {
-                continue;
+            if (s.state() != ModelServer.State.READY || s.spec().remote()) {
+                continue; // each replica's /metrics is scraped where it runs: one model tag cannot tell them apart
             }
             clients.client(s.name()).send(HttpMethod.GET, "/metrics", null, 5000, false).whenComplete((r, e) -> {
                 if (e != null || r.status() != 200) {

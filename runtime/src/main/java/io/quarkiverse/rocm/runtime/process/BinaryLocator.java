@@ -27,6 +27,7 @@ public final class BinaryLocator {
             "current-cpu");
     private static final Pattern VERSION = Pattern.compile("version: (\\S+)(?: \\(build (\\d+)[^)]*\\))?");
     private static final Map<Path, String> VERSIONS = new ConcurrentHashMap<>();
+    private static final Map<Path, Boolean> RPC = new ConcurrentHashMap<>();
 
     /** Where the binary was found and how. */
     public record Located(Path path, String source) {
@@ -93,32 +94,69 @@ public final class BinaryLocator {
         if (cached != null) {
             return cached;
         }
-        String out;
-        int exit;
-        try {
-            Process p = new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            byte[] bytes = p.getInputStream().readNBytes(64 * 1024);
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new LlamaServerException(binary + " --version did not answer within 60 s");
-            }
-            out = new String(bytes, StandardCharsets.UTF_8);
-            exit = p.exitValue();
-        } catch (IOException e) {
-            throw new LlamaServerException("Cannot run " + binary + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LlamaServerException("Interrupted while running " + binary + " --version", e);
-        }
-        if (exit != 0) {
-            throw new LlamaServerException(binary + " --version failed (exit " + exit + "): " + out.strip()
-                    + ". Is it a llama-server binary for this machine?");
-        }
+        String out = run(binary, "--version");
         Matcher m = VERSION.matcher(out);
         String version = m.find() ? m.group(1) + (m.group(2) != null ? " (build " + m.group(2) + ")" : "")
                 : out.strip().lines().findFirst().orElse("unknown");
         VERSIONS.put(binary, version);
         return version;
+    }
+
+    /**
+     * Whether the binary can use llama.cpp RPC workers. Every llama-server lists {@code --rpc} in its help; one without
+     * the RPC backend (built in, or installed beside it as {@code libggml-rpc}) refuses the argument with "RPC not
+     * supported in this build". One with it tries to connect at once, so it is asked to use a port nothing listens on
+     * and its failure to connect is the answer.
+     *
+     * @throws LlamaServerException when the binary does not run
+     */
+    public static boolean supportsRpc(Path binary) {
+        return RPC.computeIfAbsent(binary,
+                b -> !output(b, List.of("--rpc", "127.0.0.1:1", "--version")).contains("RPC not supported"));
+    }
+
+    /** The output of {@code binary arg}, which must exit with 0 within 60 s. */
+    private static String run(Path binary, String arg) {
+        Process p = start(binary, List.of(arg));
+        String out = readAll(p, binary, arg);
+        if (p.exitValue() != 0) {
+            throw new LlamaServerException(binary + " " + arg + " failed (exit " + p.exitValue() + "): " + out.strip()
+                    + ". Is it a llama-server binary for this machine?");
+        }
+        return out;
+    }
+
+    /** The output of {@code binary args}, whatever its exit status. */
+    private static String output(Path binary, List<String> args) {
+        return readAll(start(binary, args), binary, String.join(" ", args));
+    }
+
+    private static Process start(Path binary, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(binary.toString());
+        command.addAll(args);
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            return p;
+        } catch (IOException e) {
+            throw new LlamaServerException("Cannot run " + binary + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String readAll(Process p, Path binary, String args) {
+        try {
+            byte[] bytes = p.getInputStream().readNBytes(256 * 1024);
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new LlamaServerException(binary + " " + args + " did not answer within 60 s");
+            }
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new LlamaServerException("Cannot run " + binary + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LlamaServerException("Interrupted while running " + binary + " " + args, e);
+        }
     }
 }

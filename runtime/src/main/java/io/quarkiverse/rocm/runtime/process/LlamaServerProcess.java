@@ -49,6 +49,7 @@ public final class LlamaServerProcess {
         this.serverLog = Logger.getLogger(LOG_CATEGORY + "." + name);
         Thread pump = new Thread(this::pump, "llama-server-" + name + "-output");
         pump.setDaemon(true);
+        pump.setContextClassLoader(LlamaServerProcess.class.getClassLoader()); // see DaemonThreads
         pump.start();
         process.onExit().thenRun(() -> port.completeExceptionally(new IllegalStateException("exited")));
     }

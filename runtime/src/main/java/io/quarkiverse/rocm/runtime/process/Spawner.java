@@ -25,11 +25,7 @@ import org.jboss.logging.Logger;
 public final class Spawner {
 
     private static final Logger LOG = Logger.getLogger(Spawner.class);
-    private static final ExecutorService THREAD = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "rocm-spawner");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService THREAD = Executors.newSingleThreadExecutor(DaemonThreads.named("rocm-spawner"));
     private static volatile Boolean pdeathsig;
     private static volatile Boolean setsid;
 

@@ -37,6 +37,8 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class OpenAiRelay implements Handler<RoutingContext> {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(OpenAiRelay.class);
+
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final OpenAiRequests.Kind kind;
@@ -168,7 +170,7 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
         CompletableFuture<LlamaServerClient.Response> sent = client.send(HttpMethod.POST, path, body, timeout);
         // a client that leaves gives its place up (in the queue, or in the line for a model's load)
         ctx.response().closeHandler(v -> sent.cancel(false));
-        sent.whenComplete((r, e) -> {
+        sent.whenComplete((r, e) -> answered(ctx, () -> {
             if (e != null) {
                 Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
                 write(ctx, cause instanceof UpstreamException u ? OpenAiErrors.upstream(u)
@@ -187,14 +189,33 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
                 return;
             }
             write(ctx, new OpenAiErrors.Answer(200, OpenAiErrors.JSON, r.body()));
-        });
+        }));
+    }
+
+    /**
+     * Runs what answers the client, on whichever thread completed the upstream exchange; if it throws, the client
+     * still gets an answer (500) and the log says why, instead of a request left open.
+     */
+    static void answered(RoutingContext ctx, Runnable answer) {
+        try {
+            answer.run();
+        } catch (RuntimeException | Error e) {
+            LOG.errorf(e, "Could not answer %s %s", ctx.request().method(), ctx.request().path());
+            HttpServerResponse response = ctx.response();
+            if (!response.ended() && !response.closed()) {
+                if (!response.headWritten()) {
+                    response.setStatusCode(500);
+                }
+                response.end();
+            }
+        }
     }
 
     private void stream(RoutingContext ctx, LlamaServerClient client, Buffer body, long timeout) {
         RelayExchange upstream = client.open(path, body, timeout);
         // a client that leaves before the answer starts (while queued, say) gives its place up
         ctx.response().closeHandler(v -> upstream.cancel());
-        upstream.response().whenComplete((up, e) -> {
+        upstream.response().whenComplete((up, e) -> answered(ctx, () -> {
             if (e != null) {
                 Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
                 write(ctx, cause instanceof UpstreamException u ? OpenAiErrors.upstream(u)
@@ -210,7 +231,7 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
                 return;
             }
             StreamRelay.start(upstream, up, ctx.response());
-        });
+        }));
     }
 
     /** A request refused before it reached llama-server: counted too (model "none" when none was chosen yet). */

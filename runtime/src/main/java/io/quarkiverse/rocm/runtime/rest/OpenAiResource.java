@@ -35,6 +35,9 @@ import io.vertx.core.json.JsonObject;
 @Singleton
 public class OpenAiResource {
 
+    /** When this application started, in epoch seconds: the {@code created} of remote models. */
+    private static final long STARTED = System.currentTimeMillis() / 1000;
+
     @Inject
     ModelServers servers;
 
@@ -93,6 +96,11 @@ public class OpenAiResource {
             return Uni.createFrom().item(response(OpenAiErrors.modelNotFound(model, aliases())));
         }
         ModelServer s = server.get();
+        if (s.spec().remote()) {
+            return Uni.createFrom().item(response(OpenAiErrors.of(409, "invalid_request_error", "model_remote", null,
+                    "Model '" + model + "' is served by remote llama-servers (" + s.spec().property("urls")
+                            + "): this application does not load or unload it.")));
+        }
         CompletableFuture<Void> done = load ? servers.scheduler().load(s.name()) : servers.scheduler().unload(s.name());
         return Uni.createFrom().completionStage(done).map(v -> json(describe(s).toBuffer()))
                 .onFailure().recoverWithItem(e -> {
@@ -126,11 +134,21 @@ public class OpenAiResource {
             case STARTING, RESTARTING -> "loading";
             case FAILED -> "failed";
             case STOPPING -> "unloaded";
-            case STOPPED -> servers.scheduler().status(s.name()) == Scheduler.Status.FAILED ? "failed" : "unloaded";
+            case STOPPED -> !s.spec().remote() && servers.scheduler().status(s.name()) == Scheduler.Status.FAILED
+                    ? "failed"
+                    : "unloaded";
         };
     }
 
     private JsonObject describe(ModelServer s) {
+        if (s.spec().remote()) { // what the replicas said about themselves; no file here
+            JsonObject meta = new JsonObject().put("n_ctx", s.props().map(p -> p.contextSize()).orElse(null))
+                    .put("parallel", s.spec().parallel()).put("embeddings", s.spec().embeddings())
+                    .put("state", state(s)).put("replicas", s.spec().pool().urls().size())
+                    .put("replicas_in_rotation", s.pool().orElseThrow().inRotation());
+            return new JsonObject().put("id", s.spec().alias()).put("object", "model").put("created", STARTED)
+                    .put("owned_by", "quarkus-rocm").put("meta", meta);
+        }
         GgufMetadata m = s.spec().model();
         JsonObject meta = new JsonObject().put("architecture", m.architecture().orElse(null))
                 .put("name", m.name().orElse(null)).put("size_label", m.sizeLabel().orElse(null))

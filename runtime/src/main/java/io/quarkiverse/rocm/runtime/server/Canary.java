@@ -1,5 +1,6 @@
 package io.quarkiverse.rocm.runtime.server;
 
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -8,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The liveness canary of a ready server: a periodic {@code GET /slots}, which llama-server's main loop answers (a
  * stopped, deadlocked or wedged server cannot), off the supervisor's timer. One that hangs longer than the timeout
- * counts as failed while it hangs.
+ * counts as failed while it hangs. A model with RPC workers has llama-server's connections to them looked at too
+ * ({@link RpcConnections}): llama-server itself only finds out it lost one on the next request.
  */
 final class Canary {
 
@@ -22,6 +24,7 @@ final class Canary {
     private volatile boolean inFlight;
     private volatile String failure;
     private volatile long latencyMillis = -1;
+    private volatile String workersFailure;
 
     Canary(ServerSpec spec, String apiKey, ScheduledExecutorService timer, Executor probes) {
         this.spec = spec;
@@ -30,13 +33,14 @@ final class Canary {
         this.probes = probes;
     }
 
-    /** Probes the server on {@code port} every canary interval, from now on. */
-    synchronized void start(int port) {
+    /** Probes the server {@code pid} on {@code port} every canary interval, from now on. */
+    synchronized void start(int port, long pid) {
         stop();
         failure = null;
+        workersFailure = null;
         inFlight = false;
         long every = spec.canaryInterval().toMillis();
-        schedule = timer.scheduleWithFixedDelay(() -> probe(port), every, every, TimeUnit.MILLISECONDS);
+        schedule = timer.scheduleWithFixedDelay(() -> probe(port, pid), every, every, TimeUnit.MILLISECONDS);
     }
 
     synchronized void stop() {
@@ -46,7 +50,7 @@ final class Canary {
         }
     }
 
-    private void probe(int port) {
+    private void probe(int port, long pid) {
         if (inFlight) {
             return; // the previous probe still hangs: problem() reports it
         }
@@ -62,6 +66,13 @@ final class Canary {
                 failure = status < 0 ? "GET /slots got no answer within " + spec.canaryTimeout().toMillis() + " ms"
                         : "GET /slots answered " + status;
             }
+            if (!spec.rpcWorkers().isEmpty()) {
+                List<RpcWorkers.Worker> lost = RpcConnections.lost(pid, spec.rpcWorkers()).orElse(List.of());
+                workersFailure = lost.isEmpty() ? null
+                        : "llama-server lost its connection to " + spec.rpcWorkers().describe(lost)
+                                + ": the worker exited or closed it, and the next request would fail. "
+                                + RpcWorkers.fix();
+            }
             inFlight = false;
         });
     }
@@ -73,6 +84,11 @@ final class Canary {
                     + " ms (stopped, deadlocked or a wedged GPU)";
         }
         return failure;
+    }
+
+    /** Why the last probe found RPC workers llama-server is no longer connected to, or null. */
+    String workersProblem() {
+        return workersFailure;
     }
 
     /** How long the last successful probe took, or -1. */

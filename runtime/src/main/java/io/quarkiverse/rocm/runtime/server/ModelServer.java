@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
+import io.quarkiverse.rocm.runtime.process.DaemonThreads;
 import io.quarkiverse.rocm.runtime.process.LlamaServerException;
 import io.quarkiverse.rocm.runtime.process.LlamaServerProcess;
 import io.quarkiverse.rocm.runtime.process.Orphans;
@@ -50,10 +51,24 @@ public final class ModelServer {
         STOPPING
     }
 
-    /** Where a ready server listens, and the key it requires. */
-    public record Endpoint(String host, int port, String apiKey, long pid) {
+    /**
+     * Where a ready server listens, and the key it requires.
+     *
+     * @param pid the local process, or -1 for a remote replica
+     * @param replica the remote replica's URL, or null for a local server
+     * @param ssl whether it speaks HTTPS
+     * @param basePath a path prefix before llama-server's own paths (a replica behind a gateway), or empty
+     */
+    public record Endpoint(String host, int port, String apiKey, long pid, String replica, boolean ssl,
+            String basePath) {
+
+        /** A local llama-server. */
+        public Endpoint(String host, int port, String apiKey, long pid) {
+            this(host, port, apiKey, pid, null, false, "");
+        }
+
         public String baseUrl() {
-            return "http://" + host + ":" + port;
+            return replica != null ? replica : "http://" + host + ":" + port;
         }
     }
 
@@ -66,19 +81,16 @@ public final class ModelServer {
     private static final Logger LOG = Logger.getLogger(ModelServer.class);
     private static final Duration PROGRESS_LOG_INTERVAL = Duration.ofSeconds(10);
     private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
+    /** How long one RPC worker may take to accept a connection, and how often a start looks again. */
+    private static final Duration WORKER_TIMEOUT = Duration.ofSeconds(1);
+    private static final long WORKER_RETRY_MILLIS = 500;
     /** Lines of output kept across restarts (the Dev UI's log page). */
     private static final int OUTPUT_LINES = 500;
-    private static final ScheduledExecutorService TIMER = Executors.newScheduledThreadPool(1, r -> {
-        Thread t = new Thread(r, "rocm-supervisor");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ScheduledExecutorService TIMER = Executors.newScheduledThreadPool(1,
+            DaemonThreads.named("rocm-supervisor"));
 
-    private static final java.util.concurrent.ExecutorService PROBES = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "rocm-canary");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final java.util.concurrent.ExecutorService PROBES = Executors
+            .newCachedThreadPool(DaemonThreads.named("rocm-canary"));
 
     private final ServerSpec spec;
     private final String apiKey;
@@ -97,8 +109,10 @@ public final class ModelServer {
     private int restarts;
     private final CrashPolicy crashes;
     private final Canary canary;
+    private final ReplicaPool pool;
     private long readySinceNanos;
     private long startNanos;
+    private long workersWaitNanos;
     private long nextProgressLog;
     private Path keyFile;
     private List<String> command = List.of();
@@ -119,6 +133,50 @@ public final class ModelServer {
         this.apiKey = Base64.getUrlEncoder().withoutPadding().encodeToString(key);
         this.crashes = new CrashPolicy(spec.restart());
         this.canary = new Canary(spec, apiKey, TIMER, PROBES);
+        this.pool = spec.pool() == null ? null
+                : new ReplicaPool(spec.displayName(), spec.pool(), spec.canaryInterval(), spec.canaryTimeout(),
+                        spec.restart(), TIMER, PROBES, this::replicasChanged);
+    }
+
+    /**
+     * The remote replicas serving this model ({@code urls}), when this application does not start its llama-server.
+     * Such a model is READY while at least one replica is in rotation, RESTARTING while none is, and has no process.
+     */
+    public Optional<ReplicaPool> pool() {
+        return Optional.ofNullable(pool);
+    }
+
+    /** A replica entered or left the rotation: READY while one is in it. */
+    private void replicasChanged() {
+        synchronized (lock) {
+            if (state == State.STOPPING || state == State.STOPPED || state == State.FAILED) {
+                return;
+            }
+            int up = pool.inRotation();
+            int all = pool.replicas().size();
+            if (up > 0) {
+                String why = up + " of " + all + " replicas in rotation"
+                        + (up < all ? " (" + pool.problems() + ")" : "");
+                if (state != State.READY) {
+                    everReady = true;
+                    readySinceNanos = System.nanoTime();
+                    endpoint = pool.replicas().get(0).endpoint(); // each request is given its replica by the pool
+                    transition(State.READY, why);
+                    ready.complete(endpoint);
+                } else {
+                    transition(State.READY, why);
+                }
+                return;
+            }
+            String why = "no replica answers: " + pool.problems();
+            if (state == State.READY) {
+                ready = new CompletableFuture<>();
+                LOG.warnf("Model '%s' has no replica in rotation: %s", spec.displayName(), pool.problems());
+                transition(State.RESTARTING, why);
+            } else {
+                transition(state, why);
+            }
+        }
     }
 
     public ServerSpec spec() {
@@ -198,7 +256,14 @@ public final class ModelServer {
     /** What the running server said about itself ({@code GET /props}) when it became ready. */
     public Optional<ServerProps> props() {
         synchronized (lock) {
-            return state == State.READY ? Optional.ofNullable(props) : Optional.empty();
+            if (state != State.READY) {
+                return Optional.empty();
+            }
+            if (pool != null) { // the replicas serve one model: any that told
+                return pool.replicas().stream().filter(Replica::inRotation).map(Replica::props)
+                        .filter(java.util.Objects::nonNull).findFirst();
+            }
+            return Optional.ofNullable(props);
         }
     }
 
@@ -248,7 +313,24 @@ public final class ModelServer {
         if (p == null || p.pid() != pid) {
             return CompletableFuture.completedFuture("exited (" + reason() + ")");
         }
-        return p.onExit().thenApply(ExitDiagnosis::describe);
+        return p.onExit().thenApplyAsync(code -> describeExit(p, code), PROBES);
+    }
+
+    /** How a process ended, in words, with the RPC workers that went away when there are. May block briefly. */
+    private String describeExit(LlamaServerProcess p, int code) {
+        String how = ExitDiagnosis.describe(code);
+        RpcWorkers workers = spec.rpcWorkers();
+        if (workers.isEmpty()) {
+            return how;
+        }
+        List<RpcWorkers.Worker> down = workers.unreachable(WORKER_TIMEOUT);
+        if (!down.isEmpty()) {
+            return how + ": " + workers.describe(down) + " does not accept connections";
+        }
+        String out = String.join("\n", p.lastLines());
+        return out.contains("RPC server crashed") || out.contains("Failed to connect to")
+                ? how + ": an RPC worker of " + workers.property() + " failed or was restarted"
+                : how;
     }
 
     /**
@@ -262,6 +344,11 @@ public final class ModelServer {
                     ready = new CompletableFuture<>();
                 }
                 crashes.reset();
+                if (pool != null) {
+                    transition(State.STARTING, "probing " + pool.replicas().size() + " replicas");
+                    pool.start();
+                    return ready.copy();
+                }
                 transition(State.STARTING, "starting");
                 TIMER.execute(this::launch);
             }
@@ -305,6 +392,9 @@ public final class ModelServer {
             cancelWatchdog();
             transition(State.STOPPING, "stopping");
         }
+        if (pool != null) {
+            pool.stop();
+        }
         if (p != null && p.isAlive()) {
             long t0 = System.nanoTime();
             int exit = p.stop(spec.stopTimeout());
@@ -322,6 +412,62 @@ public final class ModelServer {
     // ------------------------------------------------------------------ starting
 
     private void launch() {
+        if (!spec.rpcWorkers().isEmpty()) {
+            synchronized (lock) {
+                if (state != State.STARTING && state != State.RESTARTING) {
+                    return;
+                }
+                workersWaitNanos = System.nanoTime();
+            }
+            PROBES.execute(this::awaitWorkers);
+            return;
+        }
+        spawn();
+    }
+
+    /**
+     * Waits for every RPC worker to accept connections before llama-server is spawned (it aborts on one it cannot
+     * reach), up to the startup timeout; then the start fails, or is retried with backoff for a model that had loaded
+     * before. Runs on the probe pool: a worker behind a dead link takes the whole connect timeout.
+     */
+    private void awaitWorkers() {
+        RpcWorkers workers = spec.rpcWorkers();
+        List<RpcWorkers.Worker> down = workers.unreachable(WORKER_TIMEOUT);
+        synchronized (lock) {
+            if (state != State.STARTING && state != State.RESTARTING) {
+                return;
+            }
+            if (down.isEmpty()) {
+                TIMER.execute(this::spawn);
+                return;
+            }
+            long waited = System.nanoTime() - workersWaitNanos;
+            String who = workers.describe(down);
+            if (waited > spec.startupTimeout().toNanos()) {
+                String message = "llama-server '" + spec.displayName() + "' cannot start: " + who
+                        + " did not accept connections for " + spec.startupTimeout().toSeconds()
+                        + " s (quarkus.rocm.startup-timeout). " + RpcWorkers.fix();
+                Optional<Duration> retry = crashes.afterFailedStart(everReady);
+                if (retry.isPresent()) {
+                    Duration wait = retry.get();
+                    transition(State.RESTARTING, who + " unreachable; retrying in " + wait.toMillis() + " ms");
+                    LOG.warnf("%s Retrying in %d ms (attempt %d of %d).", message, wait.toMillis(),
+                            crashes.nextAttempt(), crashes.maxAttempts());
+                    TIMER.schedule(this::launch, wait.toMillis(), TimeUnit.MILLISECONDS);
+                } else {
+                    fail(null, message);
+                }
+                return;
+            }
+            if (!reason.startsWith("waiting for")) {
+                LOG.infof("llama-server '%s' waits for %s to accept connections", spec.displayName(), who);
+            }
+            transition(state, "waiting for " + who);
+        }
+        TIMER.schedule(() -> PROBES.execute(this::awaitWorkers), WORKER_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void spawn() {
         LlamaServerProcess p;
         synchronized (lock) {
             if (state != State.STARTING && state != State.RESTARTING) {
@@ -346,7 +492,7 @@ public final class ModelServer {
                     spec.binary(), spec.binaryVersion(), spec.model().summary());
             watchdog = TIMER.scheduleWithFixedDelay(() -> watch(p), 200, 200, TimeUnit.MILLISECONDS);
         }
-        p.onExit().thenAccept(code -> exited(p, code));
+        p.onExit().thenAcceptAsync(code -> exited(p, code), PROBES);
         p.listeningPort().thenAccept(port -> TIMER.execute(() -> checkHealth(p, port, 0)));
     }
 
@@ -395,7 +541,7 @@ public final class ModelServer {
                 transition(State.READY, "ready in " + ms + " ms");
                 LOG.infof("llama-server '%s' ready on %s:%d in %d ms (pid %d, context %d x %d slots)",
                         spec.displayName(), HOST, port, ms, p.pid(), spec.contextSize(), spec.parallel());
-                canary.start(port);
+                canary.start(port, p.pid());
                 ready.complete(endpoint);
                 return;
             }
@@ -425,13 +571,26 @@ public final class ModelServer {
         if (s == State.FAILED) {
             return "failed: " + reason();
         }
-        if (s != State.READY) {
-            return null;
+        if (s != State.READY || pool != null) {
+            return null; // recovering; or remote replicas, which this application cannot restart
         }
         if (p == null || !p.isAlive()) {
             return "the process is gone";
         }
         return canary.problem();
+    }
+
+    /**
+     * Why the server cannot take requests although it is alive, or null: what {@link #livenessProblem()} says, or an
+     * RPC worker that does not accept connections (restarting llama-server or the application cannot bring it back,
+     * so it is not a liveness problem).
+     */
+    public String readinessProblem() {
+        if (pool != null) {
+            return state() == State.READY ? null : reason();
+        }
+        String problem = livenessProblem();
+        return problem != null || state() != State.READY ? problem : canary.workersProblem();
     }
 
     /** How long the last successful canary took, or -1. */
@@ -442,12 +601,15 @@ public final class ModelServer {
     // ------------------------------------------------------------------ exits, crashes and restarts
 
     private void exited(LlamaServerProcess p, int code) {
+        if (askedFor(p)) {
+            return;
+        }
+        String how = describeExit(p, code); // outside the lock: it may probe RPC workers
         synchronized (lock) {
-            if (process != p || state == State.STOPPING || state == State.STOPPED || state == State.FAILED) {
-                return; // an exit we asked for
+            if (askedFor(p)) {
+                return;
             }
             cancelWatchdog();
-            String how = ExitDiagnosis.describe(code);
             lastExit = "pid " + p.pid() + " " + how;
             exits.put(p.pid(), how);
             if (state == State.READY) {
@@ -482,6 +644,13 @@ public final class ModelServer {
                 return;
             }
             fail(p, message);
+        }
+    }
+
+    /** Whether the exit of {@code p} was asked for (or is of an older process). */
+    private boolean askedFor(LlamaServerProcess p) {
+        synchronized (lock) {
+            return process != p || state == State.STOPPING || state == State.STOPPED || state == State.FAILED;
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 import io.quarkiverse.rocm.runtime.config.RocmRuntimeConfig;
+import io.quarkiverse.rocm.runtime.process.DaemonThreads;
 import io.quarkiverse.rocm.runtime.process.LlamaServerException;
 
 /**
@@ -35,16 +36,10 @@ public final class ModelServers {
     private static final Map<ServerSpec, ModelServer> KEPT = new ConcurrentHashMap<>();
     private static volatile boolean hookInstalled;
 
-    private static final ScheduledExecutorService SCHEDULER_TIMER = Executors.newScheduledThreadPool(1, r -> {
-        Thread t = new Thread(r, "rocm-scheduler");
-        t.setDaemon(true);
-        return t;
-    });
-    private static final ExecutorService SCHEDULER_WORK = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "rocm-scheduler-work");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ScheduledExecutorService SCHEDULER_TIMER = Executors.newScheduledThreadPool(1,
+            DaemonThreads.named("rocm-scheduler"));
+    private static final ExecutorService SCHEDULER_WORK = Executors
+            .newCachedThreadPool(DaemonThreads.named("rocm-scheduler-work"));
 
     private final Map<String, ModelServer> byName = new LinkedHashMap<>();
     private final Map<String, ModelServer> byAlias = new LinkedHashMap<>();
@@ -63,6 +58,9 @@ public final class ModelServers {
         for (ModelServer s : servers) {
             byName.put(s.name(), s);
             byAlias.put(s.spec().alias(), s);
+            if (s.spec().remote()) {
+                continue; // remote replicas are not this application's to load or unload
+            }
             ScheduledServer model = new ScheduledServer(s);
             scheduled.put(s.name(), model);
             scheduler.add(model, s.spec().policy(), s.state() == ModelServer.State.READY);
@@ -71,6 +69,9 @@ public final class ModelServers {
         this.reuse = reuse;
         this.onDemand = Set.copyOf(onDemand);
         for (ModelServer s : servers) {
+            if (s.spec().remote()) {
+                continue;
+            }
             String never = scheduler.whyNeverFits(s.name());
             if (never != null) { // at the start already, not at its first request
                 LOG.warn(never + ". Its requests are refused with this message.");
@@ -149,6 +150,12 @@ public final class ModelServers {
         List<ModelServer> order = new ArrayList<>(byName.values());
         order.sort((a, b) -> Boolean.compare(b.spec().policy().pinned(), a.spec().policy().pinned()));
         for (ModelServer s : order) {
+            if (s.spec().remote()) {
+                // probed from now on; the application does not wait for replicas it does not own (they may start
+                // after it, as pods do): requests wait for one, up to their timeout, and readiness says
+                s.start();
+                continue;
+            }
             if (onDemand.contains(s.name())) {
                 continue;
             }

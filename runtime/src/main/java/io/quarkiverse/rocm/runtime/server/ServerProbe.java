@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * The supervisor's own requests to a llama-server, on the JDK's HTTP client (no Vert.x, so the supervisor stays plain
- * Java): {@code /health} while it starts, {@code /props} once it is ready, {@code /slots} for the canary.
+ * Java): {@code /health} while it starts, {@code /props} once it is ready, {@code /slots} for the canary, and the
+ * probes of remote replicas.
  */
 final class ServerProbe {
 
@@ -44,6 +45,34 @@ final class ServerProbe {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
+        }
+    }
+
+    /** One answer of a remote server: its status and body, or status -1 and why there was none. */
+    record Answer(int status, String body, String error) {
+    }
+
+    /** {@code GET base + path} of a remote llama-server. */
+    static Answer get(URI base, String path, String apiKey, Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).GET();
+        if (apiKey != null) {
+            b.header("Authorization", "Bearer " + apiKey);
+        }
+        try {
+            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(r.statusCode(), r.body(), null);
+        } catch (java.net.http.HttpTimeoutException e) {
+            return new Answer(-1, "", "no answer within " + timeout.toMillis() + " ms");
+        } catch (java.net.ConnectException e) {
+            return new Answer(-1, "", "connection refused (nothing listens there)");
+        } catch (IOException e) {
+            String why = e.getMessage() != null ? e.getMessage()
+                    : e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
+                            : e.getClass().getSimpleName();
+            return new Answer(-1, "", why);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Answer(-1, "", "interrupted");
         }
     }
 

@@ -27,7 +27,7 @@ public record ServerProps(int contextSize, String build, TemplateCaps caps) {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** Parses a {@code /props} answer; the caps absent from older llama-servers are taken as supported. */
-    static ServerProps parse(String json) throws IOException {
+    public static ServerProps parse(String json) throws IOException {
         JsonNode root = MAPPER.readTree(json);
         JsonNode caps = root.path("chat_template_caps");
         return new ServerProps(root.path("default_generation_settings").path("n_ctx").asInt(0),

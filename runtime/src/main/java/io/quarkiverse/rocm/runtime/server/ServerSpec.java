@@ -32,12 +32,15 @@ import io.quarkiverse.rocm.runtime.process.CommandLine;
  * @param gpus the AMD GPUs the server may use
  * @param plannedBytes the memory it needs, estimated from the GGUF (weights, KV cache, headroom)
  * @param policy when the scheduler may unload it
+ * @param rpcWorkers the llama.cpp RPC workers holding part of the model (none for most)
+ * @param pool the remote llama-servers serving the model ({@code urls}), or null when this application starts it
+ *        (a remote model has no command, binary or GGUF file)
  */
 public record ServerSpec(String name, String alias, CommandLine command, String binaryVersion, GgufMetadata model,
         int contextSize, int parallel, Map<String, String> environment, int port,
         boolean embeddings, Duration startupTimeout, Duration stopTimeout, RestartPolicy restart,
         Duration canaryInterval, Duration canaryTimeout, List<GpuDevice> gpus, long plannedBytes,
-        Scheduler.Policy policy) {
+        Scheduler.Policy policy, RpcWorkers rpcWorkers, PoolSpec pool) {
 
     /** @param maxAttempts failed restarts in a row before giving up */
     public record RestartPolicy(boolean enabled, int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
@@ -51,12 +54,17 @@ public record ServerSpec(String name, String alias, CommandLine command, String 
 
     /** The llama-server binary. */
     public Path binary() {
-        return command.binary();
+        return command == null ? null : command.binary();
+    }
+
+    /** Whether remote llama-servers serve this model ({@code urls}). */
+    public boolean remote() {
+        return pool != null;
     }
 
     /** The arguments from configuration (the listening address and the key are added at each launch). */
     public List<String> arguments() {
-        return command.modelArguments();
+        return command == null ? List.of() : command.modelArguments();
     }
 
     /** The full name of one of this model's properties, for error messages. */

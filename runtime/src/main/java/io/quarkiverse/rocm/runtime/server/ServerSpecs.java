@@ -52,7 +52,7 @@ public final class ServerSpecs {
         List<String> names = new ArrayList<>();
         for (Map.Entry<String, ModelConfig> e : config.models().entrySet()) {
             var m = e.getValue().model();
-            if (m.path().isPresent() || m.dir().isPresent() || m.file().isPresent()) {
+            if (m.path().isPresent() || m.dir().isPresent() || m.file().isPresent() || e.getValue().urls().isPresent()) {
                 names.add(e.getKey());
             }
         }
@@ -68,16 +68,6 @@ public final class ServerSpecs {
     }
 
     public static List<ServerSpec> from(RocmRuntimeConfig config, Map<String, String> env) {
-        BinaryLocator.Located binary = BinaryLocator.locate(config.binary(), env, config.installDir());
-        String version;
-        try {
-            version = BinaryLocator.version(binary.path());
-        } catch (LlamaServerException e) {
-            throw new LlamaServerException(e.getMessage() + " (found through " + binary.source() + "; set "
-                    + BinaryLocator.PROPERTY + " to a working llama-server)", e);
-        }
-        LOG.debugf("Using llama-server %s (%s) from %s", binary.path(), version, binary.source());
-        List<GpuDevice> gpus = AmdGpus.scan(config.gpu().sysfsRoot());
         List<ServerSpec> specs = new ArrayList<>();
         Map<String, String> aliases = new LinkedHashMap<>();
         Map<String, Path> found = discovered(config);
@@ -90,10 +80,29 @@ public final class ServerSpecs {
                 files.put(name, file);
             }
         });
+        BinaryLocator.Located binary = null;
+        String version = null;
+        List<GpuDevice> gpus = List.of();
         for (Map.Entry<String, Path> model : files.entrySet()) {
             String name = model.getKey();
-            ServerSpec spec = spec(config, name, config.models().get(name), model.getValue(), binary.path(), version,
-                    gpus, env);
+            ModelConfig m = config.models().get(name);
+            ServerSpec spec;
+            if (model.getValue() == null && m.urls().isPresent()) {
+                spec = remoteSpec(config, name, m);
+            } else {
+                if (binary == null) { // only an application that starts a llama-server needs one
+                    binary = BinaryLocator.locate(config.binary(), env, config.installDir());
+                    try {
+                        version = BinaryLocator.version(binary.path());
+                    } catch (LlamaServerException e) {
+                        throw new LlamaServerException(e.getMessage() + " (found through " + binary.source() + "; set "
+                                + BinaryLocator.PROPERTY + " to a working llama-server)", e);
+                    }
+                    LOG.debugf("Using llama-server %s (%s) from %s", binary.path(), version, binary.source());
+                    gpus = AmdGpus.scan(config.gpu().sysfsRoot());
+                }
+                spec = spec(config, name, m, model.getValue(), binary.path(), version, gpus, env);
+            }
             String other = aliases.put(spec.alias(), name);
             if (other != null) {
                 throw new ConfigurationException("Models " + ServerSpec.property(other, "model") + " and "
@@ -205,6 +214,8 @@ public final class ServerSpecs {
                     + ServerSpec.property(name, "parallel") + " is too large.");
         }
 
+        RpcWorkers workers = rpcWorkers(name, m, binary);
+
         Map<String, String> userEnv = new LinkedHashMap<>(env);
         userEnv.putAll(m.env());
         GpuConfig gpu = config.gpu();
@@ -214,7 +225,8 @@ public final class ServerSpecs {
             LOG.infof("Model '%s' runs on %s", displayName(name, m), selection.visible());
         }
         VramPreflight.Estimate estimate = VramPreflight.estimate(meta, kvTokens, gpu.headroom().asLongValue());
-        if (gpu.preflight() != GpuConfig.Preflight.OFF && !"0".equals(m.gpuLayers().orElse(""))) {
+        // with RPC workers most of the model lives elsewhere: this host's share is not known before the load
+        if (gpu.preflight() != GpuConfig.Preflight.OFF && !"0".equals(m.gpuLayers().orElse("")) && workers.isEmpty()) {
             Optional<String> problem = VramPreflight.check(displayName(name, m), estimate, selection);
             if (problem.isPresent()) {
                 if (gpu.preflight() == GpuConfig.Preflight.FAIL) {
@@ -235,6 +247,9 @@ public final class ServerSpecs {
             args.add("--embeddings");
         }
         m.pooling().ifPresent(p -> args.addAll(List.of("--pooling", p)));
+        if (!workers.isEmpty()) {
+            args.addAll(List.of("--rpc", workers.argument()));
+        }
         m.args().ifPresent(args::addAll);
 
         Map<String, String> processEnv = new LinkedHashMap<>(selection.environment());
@@ -245,8 +260,61 @@ public final class ServerSpecs {
                 m.port(), m.embeddings(), config.startupTimeout(), config.stopTimeout(),
                 new ServerSpec.RestartPolicy(restart.enabled(), restart.maxAttempts(), restart.initialBackoff(),
                         restart.maxBackoff()),
-                config.canary().interval(), config.canary().timeout(), selection.visible(), estimate.total(),
-                new Scheduler.Policy(m.keepAlive().orElse(null), m.pinned()));
+                config.canary().interval(), config.canary().timeout(), selection.visible(),
+                // planned as an even split with the workers (llama.cpp splits by free memory); measured after the load
+                estimate.total() / (workers.workers().size() + 1),
+                new Scheduler.Policy(m.keepAlive().orElse(null), m.pinned()), workers, null);
+    }
+
+    /**
+     * A model served by remote llama-servers ({@code urls}): no binary, file or GPU of its own; the properties that
+     * only a local llama-server takes are refused, so that nobody believes they apply.
+     */
+    static ServerSpec remoteSpec(RocmRuntimeConfig config, String name, ModelConfig m) {
+        String urls = ServerSpec.property(name, "urls");
+        var f = m.model();
+        for (var local : List.of(Map.entry("model.path", f.path().isPresent()), Map.entry("model.dir", f.dir().isPresent()),
+                Map.entry("model.file", f.file().isPresent()),
+                Map.entry("rpc-workers", m.rpcWorkers().isPresent()), Map.entry("args", m.args().isPresent()))) {
+            if (local.getValue()) {
+                throw new ConfigurationException(urls + " and " + ServerSpec.property(name, local.getKey())
+                        + " are both set: a model is served either by remote llama-servers (urls) or by one this"
+                        + " application starts (model.path, rpc-workers, args); remove one of them.",
+                        java.util.Set.of(urls, ServerSpec.property(name, local.getKey())));
+            }
+        }
+        if (m.parallel() < 1) {
+            throw new ConfigurationException(ServerSpec.property(name, "parallel") + "=" + m.parallel()
+                    + " must be at least 1.");
+        }
+        PoolSpec pool = PoolSpec.parse(urls, m.urls().get(), m.apiKey().orElse(null), m.balance(), m.affinitySlack(),
+                ServerSpec.property(name, "affinity-slack"));
+        String alias = m.model().alias().orElse(RocmRuntimeConfig.DEFAULT_MODEL.equals(name) ? "default" : name);
+        var restart = config.restart();
+        // parallel: the slots of each replica, so that the gate lets twice the pool's slots through
+        return new ServerSpec(name, alias, null, "remote", null, m.contextSize().orElse(0),
+                m.parallel() * pool.urls().size(), Map.of(), 0, m.embeddings(), config.startupTimeout(),
+                config.stopTimeout(),
+                new ServerSpec.RestartPolicy(restart.enabled(), restart.maxAttempts(), restart.initialBackoff(),
+                        restart.maxBackoff()),
+                config.canary().interval(), config.canary().timeout(), List.of(), 0,
+                new Scheduler.Policy(null, true), RpcWorkers.none(ServerSpec.property(name, "rpc-workers")), pool);
+    }
+
+    /** The model's RPC workers, validated; the binary must be able to use them. */
+    private static RpcWorkers rpcWorkers(String name, ModelConfig m, Path binary) {
+        String property = ServerSpec.property(name, "rpc-workers");
+        if (m.rpcWorkers().isEmpty() || m.rpcWorkers().get().isEmpty()) {
+            return RpcWorkers.none(property);
+        }
+        RpcWorkers workers = RpcWorkers.parse(property, m.rpcWorkers().get());
+        if (!BinaryLocator.supportsRpc(binary)) {
+            throw new ConfigurationException(property + " is set, but " + binary + " has no RPC backend (it refuses"
+                    + " --rpc: \"RPC not supported in this build\"). Install one that has: src/main/scripts/install-llama-server.sh --backend rpc,"
+                    + " then set " + BinaryLocator.PROPERTY + " to the llama-server it prints (or build llama.cpp with"
+                    + " -DGGML_RPC=ON).", java.util.Set.of(property, BinaryLocator.PROPERTY));
+        }
+        return workers;
     }
 
     static Path modelFile(String name, ModelConfig m) {

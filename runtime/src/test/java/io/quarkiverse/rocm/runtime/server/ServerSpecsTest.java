@@ -146,4 +146,24 @@ class ServerSpecsTest {
                 .isInstanceOf(LlamaServerException.class)
                 .hasMessageContaining("quarkus.rocm.binary=" + dir.resolve("llama-server") + " does not exist");
     }
+
+    @Test
+    void aRemoteModelNeedsNoBinaryAndRefusesLocalProperties() {
+        ServerSpec remote = specs(Map.of("quarkus.rocm.big.urls", "http://gpu-a:8080,https://gpu-b/llama/",
+                "quarkus.rocm.big.api-key", "k", "quarkus.rocm.big.parallel", "4",
+                "quarkus.rocm.binary", dir.resolve("no-such-llama-server").toString())).get(0);
+        assertThat(remote.remote()).isTrue();
+        assertThat(remote.binary()).isNull();
+        assertThat(remote.pool().urls()).extracting(Object::toString).containsExactly("http://gpu-a:8080",
+                "https://gpu-b/llama");
+        assertThat(remote.pool().apiKey()).isEqualTo("k");
+        assertThat(remote.parallel()).as("the slots of both replicas").isEqualTo(8);
+        assertThatThrownBy(() -> specs(Map.of("quarkus.rocm.urls", "http://gpu-a:8080",
+                "quarkus.rocm.model.path", TestSupport.tinyModel().toString())))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("quarkus.rocm.urls and quarkus.rocm.model.path are both set");
+        assertThatThrownBy(() -> specs(Map.of("quarkus.rocm.urls", "http://gpu-a:8080",
+                "quarkus.rocm.rpc-workers", "10.0.0.2:50052")))
+                .hasMessageContaining("quarkus.rocm.urls and quarkus.rocm.rpc-workers are both set");
+    }
 }
