@@ -22,6 +22,61 @@ public interface RocmBuildTimeConfig {
     /** Micrometer metrics. */
     Metrics metrics();
 
+    /** The Kubernetes manifests, when {@code quarkus-kubernetes} is in the application. */
+    Kubernetes kubernetes();
+
+    /**
+     * What the Deployment that {@code quarkus-kubernetes} generates gets for the llama-servers this application runs
+     * (quarkus-kubernetes has no GPU property of its own). Its readiness, liveness and startup probes are already
+     * this extension's checks ({@code /q/health/ready}, {@code /live}, {@code /started}).
+     */
+    interface Kubernetes {
+
+        /** Add the GPUs, the models volume, the AMD device files and a long enough startup probe. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * The extended resource of the cluster's GPU device plugin: {@code amd.com/gpu} (the ROCm k8s-device-plugin)
+         * or {@code nvidia.com/gpu}. It is set in the container's limits only, as Kubernetes requires for extended
+         * resources (the request follows the limit).
+         */
+        @WithDefault("amd.com/gpu")
+        String gpuResource();
+
+        /**
+         * Whole GPUs per pod. Default: 1 when the application starts a llama-server, 0 (no GPU, no models volume)
+         * when every model is served by remote replicas ({@code urls}).
+         */
+        java.util.OptionalInt gpus();
+
+        /**
+         * The PersistentVolumeClaim that holds the GGUF models, mounted read-only at {@code models-path} (point
+         * {@code quarkus.rocm.model.path} below it). Pods stay Pending until the claim exists.
+         */
+        @WithDefault("models")
+        String modelsClaim();
+
+        /** Where the models volume is mounted in the container. */
+        @WithDefault("/models")
+        String modelsPath();
+
+        /**
+         * The longest model load the startup probe waits for before Kubernetes restarts the pod: a large model on a
+         * slow disk takes minutes. The probe asks every 10 s.
+         */
+        @WithDefault("15m")
+        java.time.Duration modelLoadTime();
+
+        /**
+         * Supplemental groups of the pod, which own AMD's {@code /dev/kfd} and {@code /dev/dri} on the nodes:
+         * {@code video} (44) by default; add the nodes' {@code render} group id (its number differs between
+         * distributions: {@code getent group render}).
+         */
+        @WithDefault("44")
+        java.util.List<Long> supplementalGroups();
+    }
+
     /** Micrometer metrics. */
     interface Metrics {
 
