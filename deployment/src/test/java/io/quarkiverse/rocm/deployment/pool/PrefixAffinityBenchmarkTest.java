@@ -29,7 +29,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Prefix affinity against round-robin, through this extension's OpenAI API, on the same two remote replicas (real
+ * Prefix affinity (with the default slack, and with none) against round-robin, through this extension's OpenAI API, on the same
+ * two remote replicas (real
  * llama-servers in network namespaces, two slots each): multi-turn conversations that share a long system prompt,
  * two at a time. Each phase has a system prompt of its own, so no phase finds another's prompts in a cache, and the
  * strategies alternate phase by phase on the same machine and the same servers. Reported: time to first token as
@@ -57,6 +58,11 @@ public class PrefixAffinityBenchmarkTest {
             .overrideConfigKey("quarkus.rocm.affinity.api-key", ReplicaHosts.KEY)
             .overrideConfigKey("quarkus.rocm.affinity.parallel", "2")
             .overrideConfigKey("quarkus.rocm.affinity.balance", "prefix-affinity")
+            .overrideConfigKey("quarkus.rocm.tight.urls", "${quarkus.rocm.urls}")
+            .overrideConfigKey("quarkus.rocm.tight.api-key", ReplicaHosts.KEY)
+            .overrideConfigKey("quarkus.rocm.tight.parallel", "2")
+            .overrideConfigKey("quarkus.rocm.tight.balance", "prefix-affinity")
+            .overrideConfigKey("quarkus.rocm.tight.affinity-slack", "0")
             .overrideConfigKey("quarkus.rocm.rr.urls", "${quarkus.rocm.urls}")
             .overrideConfigKey("quarkus.rocm.rr.api-key", ReplicaHosts.KEY)
             .overrideConfigKey("quarkus.rocm.rr.parallel", "2")
@@ -71,21 +77,21 @@ public class PrefixAffinityBenchmarkTest {
 
     @Test
     void prefixAffinityAgainstRoundRobin() throws Exception {
-        for (String model : List.of("affinity", "rr")) { // warm both paths and both servers
+        List<String> models = List.of("affinity", "tight", "rr");
+        for (String model : models) { // warm every path and both servers
             conversation(model, "warm-up " + model, 0, 2);
         }
-        List<Turn> affinity = new ArrayList<>();
-        List<Turn> roundRobin = new ArrayList<>();
-        for (int phase = 0; phase < 2 * PHASES; phase++) {
-            String model = phase % 2 == 0 ? "affinity" : "rr";
-            List<Turn> into = phase % 2 == 0 ? affinity : roundRobin;
-            into.addAll(phase(model, "Phase " + phase + ". "));
+        List<List<Turn>> results = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (int phase = 0; phase < models.size() * PHASES; phase++) {
+            int m = phase % models.size();
+            results.get(m).addAll(phase(models.get(m), "Phase " + phase + ". "));
         }
         StringBuilder md = new StringBuilder();
         md.append("| strategy | turns | TTFT median | TTFT p90 | prompt tokens from cache | prompt tokens evaluated"
                 + " | cache share | generation tok/s |\n|---|---|---|---|---|---|---|---|\n");
-        row(md, "prefix-affinity", affinity);
-        row(md, "round-robin", roundRobin);
+        row(md, "prefix-affinity (affinity-slack=2, the default)", results.get(0));
+        row(md, "prefix-affinity, affinity-slack=0", results.get(1));
+        row(md, "round-robin", results.get(2));
         md.append("\n").append(CONVERSATIONS).append(" conversations of ").append(TURNS).append(" turns, ")
                 .append(CONCURRENCY).append(" at a time, per phase; ").append(PHASES)
                 .append(" phases per strategy, alternating; two replicas of 2 slots; system prompt of ")
