@@ -3,14 +3,10 @@ package io.quarkiverse.rocm.deployment.pool;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -30,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.langchain4j.model.chat.ChatModel;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkiverse.rocm.deployment.OpenAiStream;
 import io.quarkiverse.rocm.runtime.server.ModelServer;
 import io.quarkiverse.rocm.runtime.server.ModelServers;
 import io.quarkiverse.rocm.runtime.server.Replica;
@@ -56,7 +53,7 @@ public class PoolTest {
 
     @RegisterExtension
     static final QuarkusUnitTest app = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(ReplicaHosts.class, Registry.class))
+            .withApplicationRoot(jar -> jar.addClasses(ReplicaHosts.class, Registry.class, OpenAiStream.class))
             .overrideConfigKey("quarkus.rocm.canary.interval", "200ms")
             .overrideConfigKey("quarkus.rocm.canary.timeout", "1s")
             .overrideConfigKey("quarkus.rocm.restart.initial-backoff", "200ms")
@@ -96,9 +93,9 @@ public class PoolTest {
         assertThat(servers.defaultServer().orElseThrow().pid()).as("no process of its own").isEmpty();
 
         // two long answers at once go to two replicas (least loaded, no prefix known)
-        CompletableFuture<Streamed> a = stream(conversation("Spread A: " + SYSTEM, "hello"), 3000);
+        CompletableFuture<OpenAiStream> a = stream(conversation("Spread A: " + SYSTEM, "hello"), 3000);
         await("the first stream is at a replica", Duration.ofSeconds(10), () -> inFlight() == 1);
-        CompletableFuture<Streamed> b = stream(conversation("Spread B: " + SYSTEM, "hello"), 3000);
+        CompletableFuture<OpenAiStream> b = stream(conversation("Spread B: " + SYSTEM, "hello"), 3000);
         Set<Integer> served = new HashSet<>(List.of(ReplicaHosts.whose(a.get(60, TimeUnit.SECONDS).text()),
                 ReplicaHosts.whose(b.get(60, TimeUnit.SECONDS).text())));
         assertThat(served).containsExactlyInAnyOrder(0, 1);
@@ -149,14 +146,14 @@ public class PoolTest {
     @Test
     @Order(2)
     void aReplicaKilledMidStreamEndsItsStreamClearlyAndTheOtherServesOn() throws Exception {
-        CompletableFuture<Streamed> longAnswer = stream(conversation("Crash test. " + SYSTEM, "tell me all"), 100_000);
+        CompletableFuture<OpenAiStream> longAnswer = stream(conversation("Crash test. " + SYSTEM, "tell me all"), 100_000);
         await("the stream is at a replica", Duration.ofSeconds(10), () -> inFlight() == 1);
         int victim = pool().replicas().stream().filter(r -> r.inFlight() == 1).findFirst().orElseThrow().index();
         int other = 1 - victim;
         Thread.sleep(300); // some tokens on their way
         ReplicaHosts.kill(victim);
 
-        Streamed broken = longAnswer.get(30, TimeUnit.SECONDS);
+        OpenAiStream broken = longAnswer.get(30, TimeUnit.SECONDS);
         assertThat(broken.done()).isFalse();
         assertThat(broken.error()).contains("replica " + ReplicaHosts.url(victim), "went away during the request",
                 "out of rotation", "retry goes to the other 1 in rotation");
@@ -257,51 +254,16 @@ public class PoolTest {
         return answer.getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content");
     }
 
-    record Streamed(String text, boolean done, String error) {
-    }
-
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    static CompletableFuture<Streamed> stream(JsonArray messages, int tokens) {
+    static CompletableFuture<OpenAiStream> stream(JsonArray messages, int tokens) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
                 + "/v1/chat/completions")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("messages", messages).put("stream", true)
                         .put("max_tokens", tokens).put("ignore_eos", true).encode()))
                 .build();
-        return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream()).thenApply(r -> {
-            StringBuilder text = new StringBuilder();
-            boolean done = false;
-            String error = r.statusCode() == 200 ? null : "status " + r.statusCode();
-            try (InputStream body = r.body();
-                    BufferedReader in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    if (!line.startsWith("data: ")) {
-                        continue;
-                    }
-                    String data = line.substring(6);
-                    if (data.equals("[DONE]")) {
-                        done = true;
-                        continue;
-                    }
-                    JsonObject chunk = new JsonObject(data);
-                    if (chunk.containsKey("error")) {
-                        error = chunk.getJsonObject("error").getString("message");
-                        continue;
-                    }
-                    JsonArray choices = chunk.getJsonArray("choices");
-                    if (choices != null && !choices.isEmpty()) {
-                        String content = choices.getJsonObject(0).getJsonObject("delta").getString("content");
-                        if (content != null) {
-                            text.append(content);
-                        }
-                    }
-                }
-            } catch (java.io.IOException e) {
-                error = "the stream broke: " + e;
-            }
-            return new Streamed(text.toString(), done, error);
-        });
+        long sent = System.nanoTime();
+        return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream()).thenApply(r -> OpenAiStream.read(r, sent));
     }
 
     static void await(String what, Duration within, BooleanSupplier condition) throws InterruptedException {

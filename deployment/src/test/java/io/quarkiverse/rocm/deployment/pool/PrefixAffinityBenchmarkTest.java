@@ -1,14 +1,10 @@
 package io.quarkiverse.rocm.deployment.pool;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +19,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.quarkiverse.rocm.deployment.OpenAiStream;
 import io.quarkus.test.QuarkusUnitTest;
 import io.restassured.RestAssured;
 import io.vertx.core.json.JsonArray;
@@ -53,7 +50,7 @@ public class PrefixAffinityBenchmarkTest {
 
     @RegisterExtension
     static final QuarkusUnitTest app = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(ReplicaHosts.class, SlotsBeforeHosts.class))
+            .withApplicationRoot(jar -> jar.addClasses(ReplicaHosts.class, SlotsBeforeHosts.class, OpenAiStream.class))
             .overrideConfigKey("quarkus.rocm.affinity.urls", "${quarkus.rocm.urls}")
             .overrideConfigKey("quarkus.rocm.affinity.api-key", ReplicaHosts.KEY)
             .overrideConfigKey("quarkus.rocm.affinity.parallel", "2")
@@ -148,38 +145,15 @@ public class PrefixAffinityBenchmarkTest {
                 .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("model", model).put("messages", messages)
                         .put("stream", true).put("max_tokens", 16).encode()))
                 .build();
-        long t0 = System.nanoTime();
-        HttpResponse<InputStream> r = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        double ttft = -1;
-        JsonObject timings = null;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (!line.startsWith("data: {")) {
-                    continue;
-                }
-                JsonObject chunk = new JsonObject(line.substring(6));
-                if (chunk.containsKey("error")) {
-                    throw new IllegalStateException(model + ": " + chunk.encode());
-                }
-                JsonArray choices = chunk.getJsonArray("choices");
-                if (choices != null && !choices.isEmpty()) {
-                    String content = choices.getJsonObject(0).getJsonObject("delta").getString("content");
-                    if (content != null && !content.isEmpty()) {
-                        if (ttft < 0) {
-                            ttft = (System.nanoTime() - t0) / 1e6;
-                        }
-                        answer.append(content);
-                    }
-                }
-                if (chunk.containsKey("timings")) {
-                    timings = chunk.getJsonObject("timings");
-                }
-            }
+        long sent = System.nanoTime();
+        OpenAiStream s = OpenAiStream.read(HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream()), sent);
+        if (s.error() != null || s.timings() == null || s.firstTokenMillis() < 0) {
+            throw new IllegalStateException(model + ": status " + s.status() + ", error " + s.error()
+                    + ", timings " + s.timings());
         }
-        if (timings == null || ttft < 0) {
-            throw new IllegalStateException(model + ": a stream without tokens or timings (status " + r.statusCode() + ")");
-        }
+        answer.append(s.text());
+        JsonObject timings = s.timings();
+        double ttft = s.firstTokenMillis();
         return new Turn(ttft, timings.getInteger("cache_n", 0), timings.getInteger("prompt_n", 0),
                 timings.getDouble("predicted_per_second", 0.0));
     }

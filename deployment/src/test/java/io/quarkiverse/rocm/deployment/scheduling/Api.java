@@ -2,20 +2,17 @@ package io.quarkiverse.rocm.deployment.scheduling;
 
 import static io.restassured.RestAssured.given;
 
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
+import io.quarkiverse.rocm.deployment.OpenAiStream;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
-import io.vertx.core.json.JsonObject;
 
 /** The OpenAI API of the scheduling tests' applications, as a client uses it. */
 final class Api {
@@ -82,42 +79,8 @@ final class Api {
         });
     }
 
-    static Streamed read(HttpResponse<InputStream> r) throws Exception {
-        if (r.statusCode() != 200) {
-            String body = new String(r.body().readAllBytes(), StandardCharsets.UTF_8);
-            return new Streamed(r.statusCode(), "", 0, false, new JsonObject(body).getJsonObject("error")
-                    .getString("message"));
-        }
-        StringBuilder text = new StringBuilder();
-        int pieces = 0;
-        boolean done = false;
-        String error = null;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (!line.startsWith("data: ")) {
-                    continue;
-                }
-                String data = line.substring(6);
-                if (data.equals("[DONE]")) {
-                    done = true;
-                    continue;
-                }
-                JsonObject chunk = new JsonObject(data);
-                if (chunk.containsKey("error")) {
-                    error = chunk.getJsonObject("error").getString("message");
-                    continue;
-                }
-                var choices = chunk.getJsonArray("choices");
-                if (choices != null && !choices.isEmpty()) {
-                    String content = choices.getJsonObject(0).getJsonObject("delta").getString("content");
-                    if (content != null) {
-                        text.append(content);
-                        pieces++;
-                    }
-                }
-            }
-        }
-        return new Streamed(200, text.toString(), pieces, done, error);
+    static Streamed read(HttpResponse<InputStream> r) {
+        OpenAiStream s = OpenAiStream.read(r, System.nanoTime());
+        return new Streamed(s.status(), s.text(), s.pieces(), s.done(), s.error());
     }
 }

@@ -32,8 +32,10 @@ final class SchedulingModels {
      * API, with the rocm provider chosen (the deployment tests also have the openai one); tests add their own keys.
      */
     static QuarkusUnitTest app(String... models) {
-        QuarkusUnitTest app = new QuarkusUnitTest().withApplicationRoot(jar -> jar.addClasses(Api.class,
-                SchedulingModels.class)).overrideConfigKey("quarkus.rocm.openai.enabled", "true")
+        QuarkusUnitTest app = new QuarkusUnitTest()
+                .withApplicationRoot(jar -> jar.addClasses(Api.class, io.quarkiverse.rocm.deployment.OpenAiStream.class,
+                        SchedulingModels.class))
+                .overrideConfigKey("quarkus.rocm.openai.enabled", "true")
                 .overrideConfigKey("quarkus.langchain4j.chat-model.provider", "rocm");
         for (String m : models) {
             app.overrideConfigKey("quarkus.rocm." + m + ".model.path", file(m).toString())
