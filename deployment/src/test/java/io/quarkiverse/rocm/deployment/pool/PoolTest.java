@@ -177,11 +177,16 @@ public class PoolTest {
 
     @Test
     @Order(3)
-    void aReplicaBehindADeadLinkIsEjectedByItsProbe() throws Exception {
+    void aReplicaBehindADeadLinkIsEjectedByItsProbeAndItsStreamEnds() throws Exception {
         await("both in rotation", Duration.ofSeconds(15), () -> pool().inRotation() == 2);
-        Replica far = pool().replicas().get(1);
+        // a long answer in flight at the replica whose link goes down: no reset will ever come from there
+        CompletableFuture<OpenAiStream> cut = stream(conversation("Dead link stream. " + SYSTEM, "go on"), 100_000);
+        await("the stream is at a replica", Duration.ofSeconds(10), () -> inFlight() == 1);
+        int index = pool().replicas().stream().filter(r -> r.inFlight() == 1).findFirst().orElseThrow().index();
+        Replica far = pool().replicas().get(index);
+        Thread.sleep(200);
         long t0 = System.nanoTime();
-        ReplicaHosts.host(1).linkDown();
+        ReplicaHosts.host(index).linkDown();
         try {
             await("the unreachable replica out of rotation", Duration.ofSeconds(10), () -> !far.inRotation());
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -189,12 +194,18 @@ public class PoolTest {
             // one canary interval to the next probe, which times out after the canary timeout
             assertThat(ms).as("ejected after %d ms", ms).isLessThan(200 + 1000 + 1500);
             assertThat(far.problem()).contains("GET /slots");
+            // its stream ends with the ejection, not at its idle timeout
+            OpenAiStream ended = cut.get(5, TimeUnit.SECONDS);
+            assertThat(ended.done()).isFalse();
+            assertThat(ended.error()).contains("replica " + ReplicaHosts.url(index), "went away during the request",
+                    "it was taken out of rotation: GET /slots");
+            assertThat(far.inFlight()).isZero();
             for (int i = 0; i < 4; i++) {
                 assertThat(ReplicaHosts.whose(content(chat(conversation("Dead link. " + SYSTEM, "q " + i)))))
-                        .isEqualTo(0);
+                        .isEqualTo(1 - index);
             }
         } finally {
-            ReplicaHosts.host(1).linkUp();
+            ReplicaHosts.host(index).linkUp();
         }
         await("the replica back once its link is", Duration.ofSeconds(15), far::inRotation);
     }

@@ -187,6 +187,7 @@ public final class LlamaServerClient implements AutoCloseable {
                 return;
             }
             HttpClientRequest req = created.result();
+            route.watch(req::reset);
             // the body's handler is set in the same turn the response arrives: set later, the bytes that came with
             // the head would be dropped (an empty body although Content-Length said otherwise)
             req.response().compose(resp -> resp.body().map(b -> answer(method, path, resp, b, exchange)))
@@ -281,6 +282,7 @@ public final class LlamaServerClient implements AutoCloseable {
     private void streamNow(String path, Buffer body, ModelServer.Endpoint endpoint, SseExchange state, Route route) {
         http.request(options(HttpMethod.POST, path, endpoint).setIdleTimeout(state.idleTimeoutMs)).onSuccess(req -> {
             state.request = req;
+            route.watch(req::reset);
             if (state.cancelled.get()) {
                 req.reset();
                 state.finish(499);
@@ -355,6 +357,7 @@ public final class LlamaServerClient implements AutoCloseable {
         up.endpoint = endpoint;
         http.request(options(HttpMethod.POST, path, endpoint).setIdleTimeout(up.idleTimeoutMs)).onSuccess(req -> {
             up.request = req;
+            route.watch(req::reset);
             if (up.cancelled) {
                 req.reset();
                 up.end(499);

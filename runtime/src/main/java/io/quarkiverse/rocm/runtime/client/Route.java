@@ -15,6 +15,7 @@ final class Route {
     private final byte[] body;
     private Replica current;
     private boolean released;
+    private Runnable unwatch;
 
     private Route(ReplicaPool pool, byte[] body) {
         this.pool = pool;
@@ -57,6 +58,7 @@ final class Route {
         if (pool == null || current == null || released) {
             return null;
         }
+        unwatch();
         pool.failed(current, "connection failed: " + UpstreamErrors.describe(refused));
         pool.release(current);
         current = pool.choose(body);
@@ -69,6 +71,27 @@ final class Route {
             pool.release(current);
         }
         released = true;
+        unwatch();
+    }
+
+    /**
+     * The request is on its way to the chosen replica: if the replica leaves the rotation meanwhile (its probe got no
+     * answer: a dead link sends no reset), {@code abort} ends the request now rather than at its idle timeout, and
+     * its error says why the replica left. Nothing for a local server, whose process exit ends its connections.
+     */
+    synchronized void watch(Runnable abort) {
+        unwatch();
+        Replica r = current;
+        if (pool != null && r != null && !released) {
+            unwatch = r.onEjection(abort);
+        }
+    }
+
+    private void unwatch() {
+        if (unwatch != null) {
+            unwatch.run();
+            unwatch = null;
+        }
     }
 
     /** What is out of rotation, for the message of a request that found no replica. */

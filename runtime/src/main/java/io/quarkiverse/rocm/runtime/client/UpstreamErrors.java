@@ -50,12 +50,18 @@ final class UpstreamErrors {
     private UpstreamException replicaLost(Throwable e, ModelServer.Endpoint endpoint, String who) {
         ReplicaPool pool = server.pool().orElseThrow();
         Replica r = pool.replica(endpoint);
-        if (r != null) {
-            pool.failed(r, "its connection broke during a request (" + describe(e) + ")");
+        String why;
+        if (r != null && !r.inRotation()) { // already taken out, which cut this request: say why it was
+            why = "it was taken out of rotation: " + r.problem();
+        } else {
+            why = describe(e);
+            if (r != null) {
+                pool.failed(r, "its connection broke during a request (" + why + ")");
+            }
         }
         int left = pool.inRotation();
         return new UpstreamException(UpstreamException.Kind.CONNECTION_LOST, who + " went away during the request ("
-                + describe(e) + "); it is out of rotation until it answers its probes again, "
+                + why + "); it is out of rotation until it answers its probes again, "
                 + (left > 0 ? "and a retry goes to the other " + left + " in rotation"
                         : "and no replica is in rotation now: " + pool.problems()),
                 e);

@@ -16,6 +16,8 @@ public final class Replica {
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicLong requests = new AtomicLong();
     final AtomicLong ejections = new AtomicLong();
+    /** How to end each request at this replica now: run when it leaves the rotation. */
+    final java.util.Set<Runnable> aborts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     // written by the pool's probes and failures, read anywhere
     volatile boolean inRotation;
     volatile String problem = "not probed yet";
@@ -95,6 +97,15 @@ public final class Replica {
     /** What it said about itself in {@code /props} when it was last admitted, or null. */
     public ServerProps props() {
         return props;
+    }
+
+    /**
+     * Registers how to end a request at this replica if it leaves the rotation (its probe stopped answering: a
+     * stream would otherwise wait for its idle timeout); the returned action unregisters it.
+     */
+    public Runnable onEjection(Runnable abort) {
+        aborts.add(abort);
+        return () -> aborts.remove(abort);
     }
 
     /** The load the balancer compares: the larger of this application's in-flight count and its busy slots. */

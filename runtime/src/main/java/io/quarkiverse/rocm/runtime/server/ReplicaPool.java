@@ -228,10 +228,10 @@ public final class ReplicaPool {
 
     private boolean eject(Replica r, String why) {
         synchronized (lock) {
-            r.problem = why;
             if (!r.inRotation) {
-                return false;
+                return false; // the first reason stays: the requests it cut say the same
             }
+            r.problem = why;
             r.inRotation = false;
             r.ejections.incrementAndGet();
             r.failedProbes = 1;
@@ -240,6 +240,9 @@ public final class ReplicaPool {
         affinity.forget(r.index());
         LOG.warnf("Replica %s of model '%s' is out of rotation: %s. %d of %d replicas in rotation; it is probed again"
                 + " in %d ms.", r.url(), model, why, inRotation(), replicas.size(), backoff.backoff(1).toMillis());
+        for (Runnable abort : List.copyOf(r.aborts)) { // its requests in flight end now, naming why
+            abort.run();
+        }
         return true;
     }
 

@@ -131,7 +131,7 @@ class ReplicaPoolTest {
             assertThat(c).isNotSameAs(home);
             pool.release(c);
         }
-        assertThat(pool.problems()).isEqualTo(home.url() + ": again");
+        assertThat(pool.problems()).as("the first reason stays").isEqualTo(home.url() + ": connection refused");
         pool.replicas().forEach(r -> r.inRotation = false);
         assertThat(pool.choose(chat(user("q")))).as("none in rotation").isNull();
     }
