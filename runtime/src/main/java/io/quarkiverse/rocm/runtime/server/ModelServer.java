@@ -113,6 +113,9 @@ public final class ModelServer {
     private long readySinceNanos;
     private long startNanos;
     private long workersWaitNanos;
+    /** How the last process anyone asked about ended, described once ({@link #described}). */
+    private LlamaServerProcess describedProcess;
+    private CompletableFuture<String> description;
     private long nextProgressLog;
     private Path keyFile;
     private List<String> command = List.of();
@@ -313,7 +316,21 @@ public final class ModelServer {
         if (p == null || p.pid() != pid) {
             return CompletableFuture.completedFuture("exited (" + reason() + ")");
         }
-        return p.onExit().thenApplyAsync(code -> describeExit(p, code), PROBES);
+        return described(p);
+    }
+
+    /**
+     * How {@code p} ended, described once (with RPC workers that probes them, up to a second each) and shared by the
+     * supervisor and every request the exit broke; a copy, so that a caller's timeout leaves it alone.
+     */
+    private CompletableFuture<String> described(LlamaServerProcess p) {
+        synchronized (lock) {
+            if (describedProcess != p) {
+                describedProcess = p;
+                description = p.onExit().thenApplyAsync(code -> describeExit(p, code), PROBES);
+            }
+            return description.copy();
+        }
     }
 
     /** How a process ended, in words, with the RPC workers that went away when there are. May block briefly. */
@@ -492,7 +509,11 @@ public final class ModelServer {
                     spec.binary(), spec.binaryVersion(), spec.model().summary());
             watchdog = TIMER.scheduleWithFixedDelay(() -> watch(p), 200, 200, TimeUnit.MILLISECONDS);
         }
-        p.onExit().thenAcceptAsync(code -> exited(p, code), PROBES);
+        p.onExit().thenRun(() -> {
+            if (!askedFor(p)) { // a stop we asked for needs no description
+                described(p).thenAccept(how -> exited(p, how));
+            }
+        });
         p.listeningPort().thenAccept(port -> TIMER.execute(() -> checkHealth(p, port, 0)));
     }
 
@@ -600,11 +621,7 @@ public final class ModelServer {
 
     // ------------------------------------------------------------------ exits, crashes and restarts
 
-    private void exited(LlamaServerProcess p, int code) {
-        if (askedFor(p)) {
-            return;
-        }
-        String how = describeExit(p, code); // outside the lock: it may probe RPC workers
+    private void exited(LlamaServerProcess p, String how) {
         synchronized (lock) {
             if (askedFor(p)) {
                 return;
