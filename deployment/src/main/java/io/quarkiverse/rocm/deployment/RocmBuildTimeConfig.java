@@ -75,6 +75,70 @@ public interface RocmBuildTimeConfig {
          */
         @WithDefault("44")
         java.util.List<Long> supplementalGroups();
+
+        /**
+         * The llama-server tier of the models served by remote replicas ({@code urls}): for each model listed here,
+         * a StatefulSet of llama-servers, a headless Service whose pod names are the model's {@code urls}, and a
+         * NetworkPolicy that admits only the application's pods.
+         */
+        ServerTier serverTier();
+    }
+
+    /** The llama-servers the build writes for pooled models, beside the application. */
+    interface ServerTier {
+
+        /**
+         * llama-server's container image (its entrypoint must be llama-server). Default: llama.cpp's own server
+         * image for the GPU resource: {@code ghcr.io/ggml-org/llama.cpp:server-rocm} for {@code amd.com/gpu},
+         * {@code :server-cuda} for {@code nvidia.com/gpu}, {@code :server} without GPUs. Pin a build in production.
+         */
+        java.util.Optional<String> image();
+
+        /** Whole GPUs per llama-server pod. */
+        @WithDefault("1")
+        int gpus();
+
+        /** The GPUs' extended resource. Default: {@code quarkus.rocm.kubernetes.gpu-resource}. */
+        java.util.Optional<String> gpuResource();
+
+        /** Where each llama-server listens: the port of the model's {@code urls}. */
+        @WithDefault("8080")
+        int port();
+
+        /**
+         * A Secret (with the key {@code api-key}) that both tiers share: llama-server requires it
+         * ({@code --api-key-file}), and the application sends it ({@code quarkus.rocm."name".api-key} from the
+         * Secret). Without it the llama-servers take requests without a key, from the application's pods only
+         * (the NetworkPolicy).
+         */
+        java.util.Optional<String> apiKeySecret();
+
+        /**
+         * The pooled models to generate llama-servers for, by name ({@code default} for the default model): for
+         * {@code quarkus.rocm.kubernetes.server-tier.coder.model-path=/models/coder.gguf} the application must list
+         * {@code quarkus.rocm.coder.urls=http://llama-coder-0.llama-coder:8080,http://llama-coder-1.llama-coder:8080}
+         * (the build says so when it does not).
+         */
+        @io.smallrye.config.WithParentName
+        @io.quarkus.runtime.annotations.ConfigDocMapKey("model-name")
+        java.util.Map<String, TierModel> models();
+    }
+
+    /** One pooled model's llama-servers. */
+    interface TierModel {
+
+        /** The GGUF file inside the models volume ({@code quarkus.rocm.kubernetes.models-path}). */
+        String modelPath();
+
+        /** How many llama-servers (pods) serve the model. */
+        @WithDefault("2")
+        int replicas();
+
+        /** The StatefulSet's and headless Service's name. Default: {@code llama-<model-name>}. */
+        java.util.Optional<String> name();
+
+        /** More llama-server arguments, after those the model's configuration implies. */
+        java.util.Optional<java.util.List<String>> args();
     }
 
     /** Micrometer metrics. */

@@ -1,18 +1,27 @@
 package io.quarkiverse.rocm.deployment;
 
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
+
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.quarkiverse.rocm.deployment.kubernetes.KubernetesPlan;
 import io.quarkiverse.rocm.deployment.kubernetes.RocmKubernetesDecorators;
+import io.quarkiverse.rocm.deployment.kubernetes.ServerTierPlan;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.kubernetes.spi.DecoratorBuildItem;
+import io.quarkus.kubernetes.spi.KubernetesResourceMetadataBuildItem;
 
 /**
- * GPU limits, the models volume, AMD's device files and a startup probe long enough for a model load, in the
- * manifests {@code quarkus-kubernetes} generates: contributed as Dekorate decorators, only when it is in the
- * application.
+ * GPU limits, the models volume and a startup probe long enough for a model load in the manifests
+ * {@code quarkus-kubernetes} generates, and the llama-server tier of pooled models beside them: Dekorate decorators,
+ * contributed only when it is in the application, once per deployment target it generates (kubernetes, openshift,
+ * knative, and the kind and minikube of their own extensions), each applying to that target's application resource.
  */
 public class RocmKubernetesProcessor {
 
@@ -32,34 +41,20 @@ public class RocmKubernetesProcessor {
 
     @BuildStep(onlyIf = KubernetesPresent.class)
     void decorate(RocmBuildTimeConfig config, ConfiguredModelsBuildItem models,
-            BuildProducer<DecoratorBuildItem> decorators) {
-        KubernetesPlan plan = plan(config.kubernetes(), models.local());
-        if (plan == null) {
-            return;
+            List<KubernetesResourceMetadataBuildItem> resources, BuildProducer<DecoratorBuildItem> decorators) {
+        KubernetesPlan app = KubernetesPlans.app(config.kubernetes(), models.local());
+        Config mp = ConfigProvider.getConfig();
+        for (KubernetesResourceMetadataBuildItem resource : resources) {
+            String target = resource.getTarget();
+            List<ServerTierPlan> tier = KubernetesPlans.serverTier(config.kubernetes(), resource.getName(),
+                    key -> mp.getOptionalValue(key, String.class));
+            Set<String> containers = new LinkedHashSet<>(List.of(resource.getName()));
+            Optional<String> renamed = mp.getOptionalValue("quarkus." + target + ".container-name", String.class);
+            renamed.ifPresent(containers::add);
+            for (Object decorator : RocmKubernetesDecorators.of(app, resource.getKind(), resource.getName(), containers,
+                    tier)) {
+                decorators.produce(new DecoratorBuildItem(target, decorator));
+            }
         }
-        for (Object decorator : RocmKubernetesDecorators.of(plan)) {
-            decorators.produce(new DecoratorBuildItem(decorator));
-        }
-    }
-
-    /** The plan of the configuration, or null when the manifests get nothing. */
-    static KubernetesPlan plan(RocmBuildTimeConfig.Kubernetes k, boolean localModels) {
-        if (!k.enabled()) {
-            return null;
-        }
-        int gpus = k.gpus().orElse(localModels ? 1 : 0);
-        if (gpus < 0) {
-            throw new io.quarkus.runtime.configuration.ConfigurationException("quarkus.rocm.kubernetes.gpus=" + gpus
-                    + " must be 0 or more (whole GPUs per pod).", java.util.Set.of("quarkus.rocm.kubernetes.gpus"));
-        }
-        if (!k.gpuResource().matches("[a-z0-9.-]+/[a-z0-9.-]+")) {
-            throw new io.quarkus.runtime.configuration.ConfigurationException("quarkus.rocm.kubernetes.gpu-resource="
-                    + k.gpuResource() + " is not an extended resource name: use amd.com/gpu or nvidia.com/gpu.",
-                    java.util.Set.of("quarkus.rocm.kubernetes.gpu-resource"));
-        }
-        int period = 10;
-        int threshold = (int) Math.max(1, (k.modelLoadTime().toSeconds() + period - 1) / period);
-        return new KubernetesPlan(gpus, k.gpuResource(), gpus > 0 && localModels ? Optional.of(k.modelsClaim())
-                : Optional.empty(), k.modelsPath(), period, threshold, k.supplementalGroups());
     }
 }

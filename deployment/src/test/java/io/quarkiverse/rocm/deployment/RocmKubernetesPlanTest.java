@@ -12,11 +12,16 @@ import org.junit.jupiter.api.Test;
 import io.quarkiverse.rocm.deployment.kubernetes.KubernetesPlan;
 import io.quarkus.runtime.configuration.ConfigurationException;
 
-/** From {@code quarkus.rocm.kubernetes.*} to what the manifests get. */
+/** From {@code quarkus.rocm.kubernetes.*} to what the application's pods get. */
 class RocmKubernetesPlanTest {
 
     record Config(boolean enabled, String gpuResource, OptionalInt gpus, String modelsClaim, String modelsPath,
             Duration modelLoadTime, List<Long> supplementalGroups) implements RocmBuildTimeConfig.Kubernetes {
+
+        @Override
+        public RocmBuildTimeConfig.ServerTier serverTier() {
+            throw new UnsupportedOperationException("the server tier's plans are ServerTierPlanTest's");
+        }
     }
 
     static Config defaults() {
@@ -26,7 +31,7 @@ class RocmKubernetesPlanTest {
 
     @Test
     void oneAmdGpuTheModelsClaimAndFifteenMinutesToLoadByDefault() {
-        KubernetesPlan plan = RocmKubernetesProcessor.plan(defaults(), true);
+        KubernetesPlan plan = KubernetesPlans.app(defaults(), true);
         assertThat(plan.gpus()).isEqualTo(1);
         assertThat(plan.gpuResource()).isEqualTo("amd.com/gpu");
         assertThat(plan.modelsClaim()).contains("models");
@@ -35,7 +40,7 @@ class RocmKubernetesPlanTest {
 
     @Test
     void remoteModelsOnlyMeanNoGpuAndNoVolume() {
-        KubernetesPlan plan = RocmKubernetesProcessor.plan(defaults(), false);
+        KubernetesPlan plan = KubernetesPlans.app(defaults(), false);
         assertThat(plan.gpus()).isZero();
         assertThat(plan.modelsClaim()).isEmpty();
     }
@@ -44,7 +49,7 @@ class RocmKubernetesPlanTest {
     void nvidiaIsSelectableAndTheLoadTimeRoundsUp() {
         Config c = new Config(true, "nvidia.com/gpu", OptionalInt.of(4), "weights", "/w", Duration.ofSeconds(95),
                 List.of());
-        KubernetesPlan plan = RocmKubernetesProcessor.plan(c, true);
+        KubernetesPlan plan = KubernetesPlans.app(c, true);
         assertThat(plan.gpus()).isEqualTo(4);
         assertThat(plan.gpuResource()).isEqualTo("nvidia.com/gpu");
         assertThat(plan.startupFailureThreshold()).isEqualTo(10);
@@ -54,14 +59,14 @@ class RocmKubernetesPlanTest {
     void badValuesAreNamed() {
         Config negative = new Config(true, "amd.com/gpu", OptionalInt.of(-1), "models", "/models",
                 Duration.ofMinutes(1), List.of());
-        assertThatThrownBy(() -> RocmKubernetesProcessor.plan(negative, true)).isInstanceOf(ConfigurationException.class)
+        assertThatThrownBy(() -> KubernetesPlans.app(negative, true)).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("quarkus.rocm.kubernetes.gpus=-1");
         Config resource = new Config(true, "gpu", OptionalInt.empty(), "models", "/models", Duration.ofMinutes(1),
                 List.of());
-        assertThatThrownBy(() -> RocmKubernetesProcessor.plan(resource, true))
+        assertThatThrownBy(() -> KubernetesPlans.app(resource, true))
                 .hasMessageContaining("quarkus.rocm.kubernetes.gpu-resource=gpu is not an extended resource name");
         Config off = new Config(false, "amd.com/gpu", OptionalInt.empty(), "models", "/models", Duration.ofMinutes(1),
                 List.of());
-        assertThat(RocmKubernetesProcessor.plan(off, true)).isNull();
+        assertThat(KubernetesPlans.app(off, true)).isNull();
     }
 }
