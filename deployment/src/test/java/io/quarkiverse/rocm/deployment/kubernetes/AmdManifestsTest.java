@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,6 +26,11 @@ class AmdManifestsTest {
     @RegisterExtension
     static final QuarkusProdModeTest app = Manifests.build("amd-app")
             .overrideConfigKey("quarkus.rocm.model.path", "/models/qwen.gguf");
+
+    @AfterAll
+    static void built() {
+        Manifests.built();
+    }
 
     @ProdBuildResults
     ProdModeTestResults results;

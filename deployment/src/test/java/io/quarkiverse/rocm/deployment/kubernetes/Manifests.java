@@ -22,13 +22,37 @@ final class Manifests {
 
     static final List<String> TARGETS = List.of("kubernetes", "openshift", "knative");
 
+    private static final String BUILD_DIRECTORY = "project.build.directory";
+    /**
+     * quarkus-kubernetes, and the parts of Dekorate this module's own (compile-only) declaration of
+     * kubernetes-annotations hides from it: that nearer declaration excludes its dependencies, so they are named here
+     * (at Quarkus 3.34.1's version; the 3.37 build leaves these tests out).
+     */
+    private static final List<Dependency> FORCED = List.of(
+            Dependency.of("io.quarkus", "quarkus-kubernetes", Version.getVersion()),
+            Dependency.of("io.dekorate", "dekorate-core", "4.1.5"),
+            Dependency.of("io.dekorate", "option-annotations", "4.1.5"),
+            Dependency.of("io.dekorate", "docker-annotations", "4.1.5"),
+            Dependency.of("io.dekorate", "dekorate-templates", "4.1.5"));
+
     private Manifests() {
     }
 
+    /** After the test class: the property {@link #build} set is gone. */
+    static void built() {
+        System.clearProperty(BUILD_DIRECTORY);
+    }
+
+    /**
+     * The application, built under {@code target/} where quarkus-kubernetes finds the project (its pom.xml): for as
+     * long as the test class runs, {@code project.build.directory} says where (QuarkusProdModeTest reads it); a
+     * system property set for every test would expand {@code ${project.build.directory}} in their configuration.
+     */
     static QuarkusProdModeTest build(String name) {
+        System.setProperty(BUILD_DIRECTORY, Path.of("target").toAbsolutePath().toString());
         return new QuarkusProdModeTest().withEmptyApplication().setApplicationName(name)
                 .setApplicationVersion("1.0")
-                .setForcedDependencies(List.of(Dependency.of("io.quarkus", "quarkus-kubernetes", Version.getVersion())))
+                .setForcedDependencies(FORCED)
                 .overrideConfigKey("quarkus.kubernetes.deployment-target", String.join(",", TARGETS))
                 .overrideConfigKey("quarkus.container-image.registry", "registry.example.com")
                 .overrideConfigKey("quarkus.container-image.group", "team");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.util.List;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,6 +25,11 @@ class NvidiaManifestsTest {
             .overrideConfigKey("quarkus.rocm.kubernetes.gpus", "2")
             .overrideConfigKey("quarkus.rocm.kubernetes.models-claim", "weights")
             .overrideConfigKey("quarkus.rocm.kubernetes.models-path", "/weights");
+
+    @AfterAll
+    static void built() {
+        Manifests.built();
+    }
 
     @ProdBuildResults
     ProdModeTestResults results;

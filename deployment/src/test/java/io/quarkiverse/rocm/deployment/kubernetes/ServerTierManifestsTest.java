@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,6 +32,11 @@ class ServerTierManifestsTest {
             .overrideConfigKey("quarkus.rocm.kubernetes.server-tier.coder.model-path", "/models/qwen-coder.gguf")
             .overrideConfigKey("quarkus.rocm.kubernetes.server-tier.coder.args", "--temp,0.2")
             .overrideConfigKey("quarkus.rocm.kubernetes.server-tier.api-key-secret", "llama-key");
+
+    @AfterAll
+    static void built() {
+        Manifests.built();
+    }
 
     @ProdBuildResults
     ProdModeTestResults results;

@@ -2,6 +2,7 @@ package io.quarkiverse.rocm.deployment.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,6 +21,11 @@ class ServerTierUrlsTest {
                             + " tier that quarkus.rocm.kubernetes.server-tier.coder.model-path generates (3 replicas"
                             + " of llama-coder on port 8080): set quarkus.rocm.coder.urls=http://llama-coder-0.llama-coder"
                             + ":8080,http://llama-coder-1.llama-coder:8080,http://llama-coder-2.llama-coder:8080"));
+
+    @AfterAll
+    static void built() {
+        Manifests.built();
+    }
 
     @Test
     void theBuildFailsNamingTheUrlsToSet() {
