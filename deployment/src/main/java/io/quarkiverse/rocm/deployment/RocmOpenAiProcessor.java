@@ -58,6 +58,9 @@ class RocmOpenAiProcessor {
     @Record(ExecutionTime.RUNTIME_INIT)
     void relays(RocmBuildTimeConfig config, OpenAiRecorder recorder, BuildProducer<RouteBuildItem> routes) {
         String root = apiRoot(config);
+        // the API keys first, for every route of the API: the relays and the REST resource's
+        routes.produce(RouteBuildItem.newApplicationRoute(root + "/*")
+                .withOrder(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 2).withRequestHandler(recorder.apiKeys()).build());
         for (OpenAiRequests.Kind kind : OpenAiRequests.Kind.values()) {
             String path = root + "/" + kind.path();
             // before the HTTP server's own body limit (order -2), which would answer a large body with a bare 413

@@ -19,7 +19,7 @@ import io.quarkiverse.rocm.runtime.config.RocmRuntimeConfig;
 import io.quarkiverse.rocm.runtime.gguf.GgufException;
 import io.quarkiverse.rocm.runtime.gguf.GgufMetadata;
 import io.quarkiverse.rocm.runtime.gguf.GgufReader;
-import io.quarkiverse.rocm.runtime.server.ServerSpec;
+import io.quarkiverse.rocm.runtime.spec.ServerSpec;
 import io.quarkus.deployment.annotations.BuildStep;
 
 /**

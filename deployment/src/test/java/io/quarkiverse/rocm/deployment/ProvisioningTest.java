@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkiverse.rocm.runtime.langchain4j.RocmChatModel;
+import io.quarkiverse.rocm.runtime.spec.LocalSpec;
 import io.quarkiverse.rocm.testing.TinyModel;
 import io.quarkus.test.QuarkusUnitTest;
 
@@ -34,7 +35,7 @@ public class ProvisioningTest {
 
     @Test
     void theInstalledServerAnswers() {
-        Path binary = model.client().server().spec().binary();
+        Path binary = ((LocalSpec) model.client().server().spec()).binary();
         if (System.getenv("LLAMA_SERVER_BIN") == null && !onPath()) {
             assertThat(binary).startsWith(INSTALL_DIR);
             assertThat(INSTALL_DIR.resolve("current-cpu/VERSION")).exists();

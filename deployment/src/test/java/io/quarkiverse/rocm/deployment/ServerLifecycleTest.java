@@ -7,8 +7,10 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.quarkiverse.rocm.runtime.server.Endpoint;
 import io.quarkiverse.rocm.runtime.server.ModelServer;
 import io.quarkiverse.rocm.runtime.server.ModelServers;
+import io.quarkiverse.rocm.runtime.spec.LocalSpec;
 import io.quarkus.test.QuarkusUnitTest;
 
 /** Starting the application starts a real llama-server on the tiny model; stopping it stops the process. */
@@ -41,9 +43,9 @@ public class ServerLifecycleTest {
         assertThat(ProcessHandle.of(pid)).hasValueSatisfying(h -> assertThat(h.isAlive()).isTrue());
         assertThat(ProcessHandle.of(pid).orElseThrow().info().commandLine().orElse(""))
                 .contains("llama-server", "tiny.gguf", "--host 127.0.0.1");
-        ModelServer.Endpoint endpoint = server.endpoint();
+        Endpoint endpoint = server.endpoint();
         assertThat(endpoint.port()).isPositive();
-        assertThat(server.spec().model().name()).contains("tiny-llama-scripted");
+        assertThat(((LocalSpec) server.spec()).model().name()).contains("tiny-llama-scripted");
         assertThat(server.spec().contextSize()).isEqualTo(4096);
     }
 }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkiverse.rocm.runtime.langchain4j.RocmChatModel;
+import io.quarkiverse.rocm.runtime.spec.LocalSpec;
 import io.quarkiverse.rocm.testing.TinyModel;
 import io.quarkus.test.QuarkusUnitTest;
 
@@ -30,7 +31,8 @@ public class ZeroConfigurationTest {
     @Test
     void theTinyModelAnswers() {
         assertThat(model.chat("Hi")).isEqualTo(TinyModel.DEFAULT_REPLY);
-        assertThat(model.client().server().spec().model().path().toString()).contains("target", "quarkus-rocm");
-        assertThat(model.client().server().spec().arguments()).containsSubsequence("-t", "1");
+        LocalSpec spec = (LocalSpec) model.client().server().spec();
+        assertThat(spec.model().path().toString()).contains("target", "quarkus-rocm");
+        assertThat(spec.arguments()).containsSubsequence("-t", "1");
     }
 }

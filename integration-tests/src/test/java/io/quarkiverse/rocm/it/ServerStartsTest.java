@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkiverse.rocm.runtime.server.ModelServer;
 import io.quarkiverse.rocm.runtime.server.ModelServers;
+import io.quarkiverse.rocm.runtime.spec.LocalSpec;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
@@ -20,7 +21,8 @@ class ServerStartsTest {
     void theBuiltInModelIsServedWithNoConfiguration() {
         ModelServer server = servers.defaultServer().orElseThrow();
         assertThat(server.state()).isEqualTo(ModelServer.State.READY);
-        assertThat(server.spec().model().name()).contains("tiny-llama-scripted");
-        assertThat(server.spec().model().path()).endsWith(java.nio.file.Path.of("target", "tiny-llama.gguf"));
+        LocalSpec spec = (LocalSpec) server.spec();
+        assertThat(spec.model().name()).contains("tiny-llama-scripted");
+        assertThat(spec.model().path()).endsWith(java.nio.file.Path.of("target", "tiny-llama.gguf"));
     }
 }

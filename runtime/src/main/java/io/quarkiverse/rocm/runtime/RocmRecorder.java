@@ -24,15 +24,20 @@ import io.quarkiverse.rocm.runtime.langchain4j.RocmChatModel;
 import io.quarkiverse.rocm.runtime.langchain4j.RocmChatModels;
 import io.quarkiverse.rocm.runtime.process.Orphans;
 import io.quarkiverse.rocm.runtime.server.ModelServers;
-import io.quarkiverse.rocm.runtime.server.ServerSpec;
-import io.quarkiverse.rocm.runtime.server.ServerSpecs;
 import io.quarkiverse.rocm.runtime.server.ToolSupportCheck;
+import io.quarkiverse.rocm.runtime.spec.ModelCatalog;
+import io.quarkiverse.rocm.runtime.spec.ServerSpec;
+import io.quarkiverse.rocm.runtime.spec.ServerSpecs;
 import io.quarkus.arc.SyntheticCreationalContext;
 import io.quarkus.runtime.RuntimeValue;
 import io.quarkus.runtime.ShutdownContext;
 import io.quarkus.runtime.annotations.Recorder;
 import io.quarkus.runtime.configuration.ConfigurationException;
 
+/**
+ * The extension's boot: reaps orphans of a killed earlier run, builds the specs, creates the model servers, starts
+ * them as the start mode says, stops them with the application, and hands the chat and embedding models to CDI.
+ */
 @Recorder
 public class RocmRecorder {
 
@@ -62,7 +67,7 @@ public class RocmRecorder {
         }
         UnexpandedValues.check(ConfigProvider.getConfig());
         List<ServerSpec> specs = ServerSpecs.from(c, System.getenv());
-        Set<String> onDemand = new HashSet<>(ServerSpecs.discovered(c).keySet());
+        Set<String> onDemand = new HashSet<>(ModelCatalog.discovered(c).keySet());
         onDemand.removeAll(ServerSpecs.modelNames(c));
         ModelServers servers = ModelServers.create(specs, devMode, c.start() == RocmRuntimeConfig.StartMode.LAZY,
                 ServerSpecs.limits(c, specs), onDemand);

@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.quarkiverse.rocm.runtime.config.RocmRuntimeConfig;
-import io.quarkiverse.rocm.runtime.server.ServerSpec;
-import io.quarkiverse.rocm.runtime.server.ServerSpecs;
+import io.quarkiverse.rocm.runtime.spec.LocalSpec;
+import io.quarkiverse.rocm.runtime.spec.ServerSpec;
+import io.quarkiverse.rocm.runtime.spec.ServerSpecs;
 import io.quarkiverse.rocm.testing.TinyModel;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -44,8 +45,8 @@ public final class TestSupport {
         return ServerSpecs.from(config(properties), System.getenv());
     }
 
-    public static ServerSpec tinySpec(String... more) {
-        return specs(tinyModelProperties(more)).get(0);
+    public static LocalSpec tinySpec(String... more) {
+        return (LocalSpec) specs(tinyModelProperties(more)).get(0);
     }
 
     public static Path tinyModel() {

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkiverse.rocm.runtime.server.ModelServers;
-import io.quarkiverse.rocm.runtime.server.Replica;
-import io.quarkiverse.rocm.runtime.server.ReplicaPool;
+import io.quarkiverse.rocm.runtime.server.pool.RemoteServer;
+import io.quarkiverse.rocm.runtime.server.pool.Replica;
+import io.quarkiverse.rocm.runtime.server.pool.ReplicaPool;
 import io.quarkus.test.QuarkusUnitTest;
 import io.restassured.response.Response;
 import io.vertx.core.json.JsonObject;
@@ -38,7 +39,7 @@ public class PoolFailoverTest {
 
     @Test
     void aRequestThatCannotConnectGoesToTheOtherReplica() throws Exception {
-        ReplicaPool pool = servers.defaultServer().orElseThrow().pool().orElseThrow();
+        ReplicaPool pool = ((RemoteServer) servers.defaultServer().orElseThrow()).pool();
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (pool.inRotation() < 2) {
             assertThat(System.nanoTime()).as("both in rotation after the first probe").isLessThan(deadline);

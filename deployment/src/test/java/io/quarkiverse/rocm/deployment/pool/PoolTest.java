@@ -27,10 +27,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.langchain4j.model.chat.ChatModel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkiverse.rocm.deployment.OpenAiStream;
+import io.quarkiverse.rocm.runtime.server.BalanceChoice;
 import io.quarkiverse.rocm.runtime.server.ModelServer;
 import io.quarkiverse.rocm.runtime.server.ModelServers;
-import io.quarkiverse.rocm.runtime.server.Replica;
-import io.quarkiverse.rocm.runtime.server.ReplicaPool;
+import io.quarkiverse.rocm.runtime.server.pool.RemoteServer;
+import io.quarkiverse.rocm.runtime.server.pool.Replica;
+import io.quarkiverse.rocm.runtime.server.pool.ReplicaPool;
 import io.quarkus.test.QuarkusUnitTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
@@ -82,7 +84,7 @@ public class PoolTest {
     }
 
     ReplicaPool pool() {
-        return servers.defaultServer().orElseThrow().pool().orElseThrow();
+        return ((RemoteServer) servers.defaultServer().orElseThrow()).pool();
     }
 
     @Test
@@ -101,7 +103,7 @@ public class PoolTest {
         assertThat(served).containsExactlyInAnyOrder(0, 1);
 
         // a conversation: its next turns, and new conversations with its system prompt, go where it went
-        long affinity = pool().choices(ReplicaPool.Choice.AFFINITY);
+        long affinity = pool().choices(BalanceChoice.AFFINITY);
         JsonArray turn = conversation(SYSTEM, "first question");
         JsonObject first = chat(turn);
         int home = ReplicaHosts.whose(content(first));
@@ -120,7 +122,7 @@ public class PoolTest {
             assertThat(ReplicaHosts.whose(content(chat(conversation(SYSTEM, "another conversation " + i)))))
                     .as("a new conversation with the same system prompt").isEqualTo(home);
         }
-        assertThat(pool().choices(ReplicaPool.Choice.AFFINITY) - affinity).isEqualTo(6);
+        assertThat(pool().choices(BalanceChoice.AFFINITY) - affinity).isEqualTo(6);
 
         // the chat model (and so the AI services) runs on the pool too
         assertThat(ReplicaHosts.whose(chatModel.chat("Hi"))).isIn(0, 1);
@@ -140,7 +142,7 @@ public class PoolTest {
                     .functionCounter().count()).isEqualTo(pool().replicas().get(i).requests()).isPositive();
         }
         assertThat(registry.get("rocm.pool.choices").tags("model", "default", "choice", "affinity").functionCounter()
-                .count()).isEqualTo(pool().choices(ReplicaPool.Choice.AFFINITY));
+                .count()).isEqualTo(pool().choices(BalanceChoice.AFFINITY));
     }
 
     @Test
@@ -216,8 +218,9 @@ public class PoolTest {
         ReplicaHosts.kill(0);
         ReplicaHosts.kill(1);
         ModelServer model = servers.defaultServer().orElseThrow();
-        await("no replica in rotation", Duration.ofSeconds(10), () -> pool().inRotation() == 0);
-        assertThat(model.state()).isEqualTo(ModelServer.State.RESTARTING);
+        // the model's state follows the rotation once the pool told it, a moment after the last ejection
+        await("no replica in rotation, the model RESTARTING", Duration.ofSeconds(10),
+                () -> pool().inRotation() == 0 && model.state() == ModelServer.State.RESTARTING);
         JsonPath ready = given().get("/q/health/ready").then().statusCode(503).extract().jsonPath();
         assertThat(data(ready, "reason")).startsWith("no replica answers: ").contains(ReplicaHosts.url(0),
                 ReplicaHosts.url(1));
@@ -233,8 +236,8 @@ public class PoolTest {
 
         ReplicaHosts.start(0);
         ReplicaHosts.start(1);
-        await("both back", Duration.ofSeconds(20), () -> pool().inRotation() == 2);
-        assertThat(model.state()).isEqualTo(ModelServer.State.READY);
+        await("both back, the model READY", Duration.ofSeconds(20),
+                () -> pool().inRotation() == 2 && model.state() == ModelServer.State.READY);
         given().get("/q/health/ready").then().statusCode(200);
     }
 

@@ -29,7 +29,7 @@ public class MemoryBudgetTest {
 
     @Test
     void theMeasuredMemoryPlansTheNextLoad() {
-        long planned = servers.require("alpha").spec().plannedBytes();
+        long planned = servers.plannedBytes("alpha");
         assertThat(planned).isBetween(512L << 20, 600L << 20);
         assertThat(Api.state("alpha")).isEqualTo("loaded");
         assertThat(Api.state("bravo")).as("planned 2 x 513 MiB: no room at the start").isEqualTo("unloaded");

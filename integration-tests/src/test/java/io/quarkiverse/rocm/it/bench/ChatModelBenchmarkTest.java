@@ -26,7 +26,7 @@ import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import io.quarkiverse.rocm.runtime.langchain4j.RocmChatModel;
 import io.quarkiverse.rocm.runtime.langchain4j.RocmChatRequestParameters;
-import io.quarkiverse.rocm.runtime.server.ModelServer;
+import io.quarkiverse.rocm.runtime.server.Endpoint;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -52,7 +52,7 @@ class ChatModelBenchmarkTest {
 
     @Test
     void rocmChatModelAgainstOpenAiStreamingChatModel() throws Exception {
-        ModelServer.Endpoint e = rocm.client().server().endpoint();
+        Endpoint e = rocm.client().server().endpoint();
         StreamingChatModel openAi = OpenAiStreamingChatModel.builder().baseUrl(e.baseUrl() + "/v1").apiKey(e.apiKey())
                 .modelName("default").temperature(0.0).maxTokens(64).customParameters(Map.of("ignore_eos", true))
                 .build();

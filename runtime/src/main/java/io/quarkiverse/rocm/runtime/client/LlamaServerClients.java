@@ -43,7 +43,7 @@ public class LlamaServerClients {
             // one waiting request per slot inside llama-server: a slot that frees up starts the next at once
             Gate gate = new Gate(m.maxInFlight().orElse(2 * server.spec().parallel()), m.maxQueue());
             LlamaServerClient client = new LlamaServerClient(vertx, server, POOL_SIZE, servers.lazy(), gate,
-                    server.spec().remote() ? null : servers.scheduler());
+                    servers.scheduler().manages(n) ? servers.scheduler() : null);
             if (observers.isResolvable()) {
                 client.observer(observers.get());
             }

@@ -1,18 +1,15 @@
 package io.quarkiverse.rocm.runtime.client;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.quarkiverse.rocm.runtime.server.ModelServer;
+import io.quarkiverse.rocm.runtime.server.Endpoint;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.parsetools.RecordParser;
 
 /**
  * One streamed exchange of {@link LlamaServerClient#stream}: SSE lines framed from the response, llama-server's error
- * answers and error events, cancellation (the connection is closed, so llama-server stops generating), and exactly one
- * end, which releases the place in the gate and ends the observation.
+ * answers and error events, and its listener told exactly once how it ended ({@link ExchangeEnd} releases the rest).
  */
 final class SseExchange implements LlamaServerClient.Stream {
 
@@ -21,65 +18,48 @@ final class SseExchange implements LlamaServerClient.Stream {
     private static final Buffer DONE = Buffer.buffer("[DONE]");
 
     final SseListener listener;
-    final AtomicBoolean cancelled = new AtomicBoolean();
-    final AtomicBoolean ended = new AtomicBoolean();
-    volatile HttpClientRequest request;
-    volatile HttpClientResponse response;
-
+    final ExchangeEnd end;
     final long idleTimeoutMs;
-    final ExchangeObserver.Exchange exchange;
-    final AtomicBoolean finished = new AtomicBoolean();
-    volatile CompletableFuture<Gate.Permit> admission;
-    volatile Gate.Permit permit;
-    /** Cancelled when the caller gives up, so that a wait in the scheduler's line ends too. */
-    final CompletableFuture<Void> gone = new CompletableFuture<>();
-    boolean first = true;
-
+    /** Whether the listener was told the end. */
+    private final AtomicBoolean told = new AtomicBoolean();
     private final UpstreamErrors errors;
+    private boolean first = true;
 
-    SseExchange(SseListener listener, long idleTimeoutMs, ExchangeObserver.Exchange exchange, UpstreamErrors errors) {
+    SseExchange(SseListener listener, long idleTimeoutMs, ExchangeEnd end, UpstreamErrors errors) {
         this.listener = listener;
         this.errors = errors;
         this.idleTimeoutMs = idleTimeoutMs;
-        this.exchange = exchange;
-    }
-
-    /** Releases the place and ends the observation, once. */
-    void finish(int status) {
-        if (finished.compareAndSet(false, true)) {
-            Gate.Permit p = permit;
-            if (p != null) {
-                p.release();
-            }
-            exchange.end(status);
-        }
+        this.end = end;
     }
 
     @Override
     public ExchangeObserver.Exchange exchange() {
-        return exchange;
+        return end.exchange;
     }
 
-    void receive(HttpClientResponse resp, ModelServer.Endpoint endpoint) {
-        response = resp;
-        if (cancelled.get()) {
-            request.reset();
-            return;
+    void receive(HttpClientResponse resp, Endpoint endpoint) {
+        if (end.cancelled()) {
+            return; // the request was reset
         }
         if (resp.statusCode() != 200) {
             resp.body().onSuccess(b -> fail(errors.httpError(resp.statusCode(), b)))
-                    .onFailure(e -> errors.failure(e, endpoint, idleTimeoutMs).thenAccept(this::fail));
+                    .onFailure(e -> explain(e, endpoint));
             return;
         }
         listener.onStart();
         RecordParser p = RecordParser.newDelimited("\n", resp);
         p.handler(this::line);
-        p.exceptionHandler(e -> errors.failure(e, endpoint, idleTimeoutMs).thenAccept(this::fail));
+        p.exceptionHandler(e -> explain(e, endpoint));
         p.endHandler(v -> complete());
     }
 
+    /** A transport failure, explained by the request's route (what happened to the server meanwhile). */
+    void explain(Throwable e, Endpoint endpoint) {
+        errors.failure(e, end.admission.route(), endpoint, idleTimeoutMs).thenAccept(this::fail);
+    }
+
     void line(Buffer line) {
-        if (ended.get() || cancelled.get()) {
+        if (told.get() || end.cancelled()) {
             return;
         }
         int len = line.length();
@@ -103,48 +83,36 @@ final class SseExchange implements LlamaServerClient.Stream {
         }
         if (first) {
             first = false;
-            exchange.firstToken();
+            end.exchange.firstToken();
         } else {
-            exchange.token();
+            end.exchange.token();
         }
         listener.onData(data);
     }
 
     void complete() {
-        if (!cancelled.get() && ended.compareAndSet(false, true)) {
-            finish(200);
+        if (!end.cancelled() && told.compareAndSet(false, true)) {
+            end.end(200);
             listener.onComplete();
         }
     }
 
     void fail(UpstreamException e) {
-        if (!cancelled.get() && ended.compareAndSet(false, true)) {
-            finish(e.statusOrZero());
+        if (!end.cancelled() && told.compareAndSet(false, true)) {
+            end.end(e.statusOrZero());
             listener.onError(e);
         }
     }
 
     @Override
     public void cancel() {
-        if (cancelled.compareAndSet(false, true) && !ended.get()) {
-            CompletableFuture<Gate.Permit> a = admission;
-            if (a != null && !a.isDone()) {
-                a.cancel(false); // leave the queue
-                finish(499);
-                return;
-            }
-            HttpClientRequest r = request;
-            if (r != null) {
-                r.reset();
-            }
-            gone.cancel(false); // leaves the scheduler's line, if it waits there
-            finish(499);
+        if (!told.get()) {
+            end.cancel();
         }
     }
 
     @Override
     public boolean isCancelled() {
-        return cancelled.get();
+        return end.cancelled();
     }
-
 }

@@ -8,8 +8,9 @@ import java.util.TreeMap;
 
 import io.quarkiverse.rocm.runtime.gguf.GgufMetadata;
 import io.quarkiverse.rocm.runtime.gpu.GpuDevice;
+import io.quarkiverse.rocm.runtime.scheduling.Scheduler;
 import io.quarkiverse.rocm.runtime.server.ModelServer;
-import io.quarkiverse.rocm.runtime.server.Scheduler;
+import io.quarkiverse.rocm.runtime.server.ModelStatus;
 
 /**
  * One model as the Dev UI's Models page shows it: its server's state and process, the GGUF metadata, its GPUs' VRAM
@@ -28,24 +29,16 @@ public record ModelView(String name, String alias, String state, String reason, 
     static final int SHOWN_ARRAY = 8;
 
     static ModelView of(ModelServer s, Scheduler scheduler) {
-        ModelServer.Endpoint e = s.endpoint();
+        ModelStatus st = ModelStatus.of(s, scheduler);
         List<Gpu> gpus = new ArrayList<>();
-        for (GpuDevice g : s.gpus()) {
+        for (GpuDevice g : st.gpus()) {
             GpuDevice.Vram v = g.vram();
             gpus.add(new Gpu(g.card(), g.gfxTarget(), g.pciAddress(), v.used(), v.total()));
         }
-        if (s.spec().remote()) { // no process, file or scheduling here: the replicas are elsewhere
-            return new ModelView(s.name(), s.spec().alias(), s.state().name(), s.reason(), null, null,
-                    s.spec().contextSize(), s.spec().parallel(), 0, null, s.spec().embeddings(),
-                    "remote: " + String.join(", ", s.spec().pool().urls().stream().map(Object::toString).toList()),
-                    null, gpus, Map.of(), List.of(), "REMOTE", null, true, 0);
-        }
-        return new ModelView(s.name(), s.spec().alias(), s.state().name(), s.reason(),
-                s.pid().isPresent() ? s.pid().getAsLong() : null, e == null ? null : e.port(), s.spec().contextSize(),
-                s.spec().parallel(), s.restarts(), s.lastExit(), s.spec().embeddings(), s.spec().model().summary(),
-                s.canaryLatencyMillis() >= 0 ? s.canaryLatencyMillis() : null, gpus, gguf(s.spec().model()),
-                s.commandLine(), scheduler.status(s.name()).name(), unloadIn(scheduler.unloadAt(s.name())),
-                s.spec().policy().pinned(), scheduler.busy(s.name()));
+        return new ModelView(st.name(), st.alias(), st.state().name(), st.reason(), st.pid(), st.port(),
+                st.contextSize(), st.parallel(), st.restarts(), st.lastExit(), st.embeddings(), st.servedBy(),
+                st.canaryMillis(), gpus, st.file().map(ModelView::gguf).orElse(Map.of()), st.commandLine(),
+                st.scheduled(), unloadIn(st.unloadAtNanos()), st.pinned(), st.busy());
     }
 
     /** Seconds until a planned idle unload, or null. */

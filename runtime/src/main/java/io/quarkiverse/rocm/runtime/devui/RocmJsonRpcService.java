@@ -76,7 +76,7 @@ public class RocmJsonRpcService {
 
     /** Loads a model through the scheduler (making room as a request would); completes once it is loaded. */
     public CompletableFuture<String> load(String name) {
-        if (servers.require(name).spec().remote()) {
+        if (!servers.require(name).loadable()) {
             return CompletableFuture.completedFuture("served by remote replicas: not loaded by this application");
         }
         return servers.scheduler().load(name).handle((ok, failure) -> failure == null ? "loaded"
@@ -85,7 +85,7 @@ public class RocmJsonRpcService {
 
     /** Unloads a model through the scheduler; one serving requests is not interrupted. */
     public CompletableFuture<String> unload(String name) {
-        if (servers.require(name).spec().remote()) {
+        if (!servers.require(name).loadable()) {
             return CompletableFuture.completedFuture("served by remote replicas: not unloaded by this application");
         }
         return servers.scheduler().unload(name).handle((ok, failure) -> failure == null ? "unloaded"

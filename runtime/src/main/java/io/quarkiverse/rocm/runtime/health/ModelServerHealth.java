@@ -9,7 +9,8 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import io.quarkiverse.rocm.runtime.gpu.GpuDevice;
 import io.quarkiverse.rocm.runtime.server.ModelServer;
 import io.quarkiverse.rocm.runtime.server.ModelServers;
-import io.quarkiverse.rocm.runtime.server.Replica;
+import io.quarkiverse.rocm.runtime.server.ModelStatus;
+import io.quarkiverse.rocm.runtime.server.ReplicaStatus;
 
 /**
  * The common part of the three checks: one response for all models, DOWN when any model is, with each model's
@@ -29,39 +30,38 @@ abstract class ModelServerHealth implements HealthCheck {
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder b = HealthCheckResponse.named(checkName()).up();
         for (ModelServer s : servers.all()) {
-            String p = s.spec().alias() + ".";
-            b.withData(p + "state", s.state().name());
-            b.withData(p + "reason", s.reason());
-            s.pid().ifPresent(pid -> b.withData(p + "pid", pid));
-            ModelServer.Endpoint e = s.endpoint();
-            if (e != null) {
-                b.withData(p + "port", e.port());
+            ModelStatus st = ModelStatus.of(s, servers.scheduler());
+            String p = st.alias() + ".";
+            b.withData(p + "state", st.state().name());
+            b.withData(p + "reason", st.reason());
+            if (st.pid() != null) {
+                b.withData(p + "pid", st.pid());
             }
-            b.withData(p + "restarts", s.restarts());
-            if (s.spec().model() != null) {
-                b.withData(p + "model", s.spec().model().summary());
+            if (st.port() != null) {
+                b.withData(p + "port", st.port());
             }
-            s.pool().ifPresent(pool -> {
-                for (Replica r : pool.replicas()) {
-                    String q = p + "replica." + r.index() + ".";
-                    b.withData(q + "url", r.url());
-                    b.withData(q + "in-rotation", r.inRotation());
-                    b.withData(q + "in-flight", r.inFlight());
-                    if (r.latencyMillis() >= 0) {
-                        b.withData(q + "canary.ms", r.latencyMillis());
-                    }
-                    if (r.problem() != null) {
-                        b.withData(q + "problem", r.problem());
-                    }
+            b.withData(p + "restarts", st.restarts());
+            st.file().ifPresent(f -> b.withData(p + "model", f.summary()));
+            for (int i = 0; i < st.replicas().size(); i++) {
+                ReplicaStatus r = st.replicas().get(i);
+                String q = p + "replica." + i + ".";
+                b.withData(q + "url", r.url());
+                b.withData(q + "in-rotation", r.inRotation());
+                b.withData(q + "in-flight", r.inFlight());
+                if (r.latencyMillis() >= 0) {
+                    b.withData(q + "canary.ms", r.latencyMillis());
                 }
-            });
-            if (!s.spec().rpcWorkers().isEmpty()) {
-                b.withData(p + "rpc-workers", s.spec().rpcWorkers().argument());
+                if (r.problem() != null) {
+                    b.withData(q + "problem", r.problem());
+                }
             }
-            if (s.canaryLatencyMillis() >= 0) {
-                b.withData(p + "canary.ms", s.canaryLatencyMillis());
+            if (st.rpcWorkers() != null) {
+                b.withData(p + "rpc-workers", st.rpcWorkers());
             }
-            for (GpuDevice g : s.gpus()) {
+            if (st.canaryMillis() != null) {
+                b.withData(p + "canary.ms", st.canaryMillis());
+            }
+            for (GpuDevice g : st.gpus()) {
                 GpuDevice.Vram v = g.vram();
                 b.withData(p + "gpu." + g.card() + ".vram.used", v.used());
                 b.withData(p + "gpu." + g.card() + ".vram.total", v.total());

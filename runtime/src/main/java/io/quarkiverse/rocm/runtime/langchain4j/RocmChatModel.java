@@ -7,7 +7,6 @@ import java.util.Set;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.langchain4j.exception.InternalServerException;
@@ -22,6 +21,7 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClient;
+import io.quarkiverse.rocm.runtime.json.Json;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -36,7 +36,6 @@ import io.vertx.core.buffer.Buffer;
 public class RocmChatModel implements ChatModel, StreamingChatModel {
 
     private static final Logger LOG = Logger.getLogger(RocmChatModel.class);
-    static final ObjectMapper MAPPER = new ObjectMapper();
     static final String PATH = "/v1/chat/completions";
 
     private final LlamaServerClient client;
@@ -84,7 +83,7 @@ public class RocmChatModel implements ChatModel, StreamingChatModel {
         }
         Errors.requireOk(client, response);
         try {
-            ChatResponse chat = ChatRequests.fromJson(MAPPER.readTree(response.body().getBytes()));
+            ChatResponse chat = ChatRequests.fromJson(Json.MAPPER.readTree(response.body().getBytes()));
             ChatRequests.reportUsage(chat, response.exchange());
             return chat;
         } catch (IOException e) {
@@ -102,7 +101,7 @@ public class RocmChatModel implements ChatModel, StreamingChatModel {
             handler.onError(e);
             return;
         }
-        StreamingResponse response = new StreamingResponse(handler, MAPPER, logResponses);
+        StreamingResponse response = new StreamingResponse(handler, Json.MAPPER, logResponses);
         response.attach(client.stream(PATH, body, timeout.toMillis(), response));
     }
 
@@ -112,8 +111,8 @@ public class RocmChatModel implements ChatModel, StreamingChatModel {
                 throw new InvalidRequestException(problem);
             });
         }
-        ObjectNode json = ChatRequests.toJson(request, modelName, stream, MAPPER);
-        String text = JsonSchemas.write(MAPPER, json);
+        ObjectNode json = ChatRequests.toJson(request, modelName, stream, Json.MAPPER);
+        String text = JsonSchemas.write(Json.MAPPER, json);
         if (logRequests) {
             LOG.infof("llama-server request: %s", text);
         }

@@ -16,6 +16,7 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.output.Response;
 import dev.langchain4j.model.output.TokenUsage;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClient;
+import io.quarkiverse.rocm.runtime.json.Json;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -39,15 +40,15 @@ public class RocmEmbeddingModel implements EmbeddingModel {
 
     @Override
     public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
-        ObjectNode body = RocmChatModel.MAPPER.createObjectNode().put("model", modelName());
+        ObjectNode body = Json.MAPPER.createObjectNode().put("model", modelName());
         ArrayNode input = body.putArray("input");
         segments.forEach(s -> input.add(s.text()));
         LlamaServerClient.Response r = Errors.post(client, "/v1/embeddings",
-                Buffer.buffer(JsonSchemas.write(RocmChatModel.MAPPER, body)), timeout, "RocmEmbeddingModel.embedAll()",
+                Buffer.buffer(JsonSchemas.write(Json.MAPPER, body)), timeout, "RocmEmbeddingModel.embedAll()",
                 null);
         Errors.requireOk(client, r);
         try {
-            JsonNode json = RocmChatModel.MAPPER.readTree(r.body().getBytes());
+            JsonNode json = Json.MAPPER.readTree(r.body().getBytes());
             List<Embedding> out = new ArrayList<>();
             for (JsonNode item : json.path("data")) {
                 JsonNode vector = item.path("embedding");

@@ -16,6 +16,9 @@ public final class OutputLog {
 
     private static final Logger LOG = Logger.getLogger(OutputLog.class);
 
+    /** The output of a server that has no process here (remote replicas): always empty. */
+    public static final OutputLog NONE = new OutputLog(0);
+
     private final int capacity;
     private final ArrayDeque<String> lines;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();

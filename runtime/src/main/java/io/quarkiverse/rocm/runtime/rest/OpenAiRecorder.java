@@ -1,6 +1,7 @@
 package io.quarkiverse.rocm.runtime.rest;
 
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -47,6 +48,23 @@ public class OpenAiRecorder {
                 r.handle(ctx);
             }
         };
+    }
+
+    /** The one check of the API keys, in front of every route of the API. */
+    public Handler<RoutingContext> apiKeys() {
+        return new ApiKeyHandler(config.getValue().openai().apiKeys(), new Supplier<>() {
+            private volatile ExchangeObserver observer;
+
+            @Override
+            public ExchangeObserver get() {
+                ExchangeObserver o = observer;
+                if (o == null) {
+                    InjectableInstance<ExchangeObserver> observers = Arc.container().select(ExchangeObserver.class);
+                    o = observer = observers.isResolvable() ? observers.get() : ExchangeObserver.NOOP;
+                }
+                return o;
+            }
+        });
     }
 
     /** Refuses bodies above the API's or the HTTP server's limit in OpenAI's shape. */

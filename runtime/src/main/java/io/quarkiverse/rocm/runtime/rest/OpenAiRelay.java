@@ -1,14 +1,12 @@
 package io.quarkiverse.rocm.runtime.rest;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkiverse.rocm.runtime.client.ExchangeObserver;
@@ -18,6 +16,7 @@ import io.quarkiverse.rocm.runtime.client.RelayExchange;
 import io.quarkiverse.rocm.runtime.client.UpstreamException;
 import io.quarkiverse.rocm.runtime.client.Usage;
 import io.quarkiverse.rocm.runtime.config.OpenAiConfig;
+import io.quarkiverse.rocm.runtime.json.Json;
 import io.quarkiverse.rocm.runtime.server.ModelServer;
 import io.quarkiverse.rocm.runtime.server.ModelServers;
 import io.vertx.core.Handler;
@@ -30,22 +29,20 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * The OpenAI API's POST endpoints ({@code chat/completions}, {@code completions}, {@code embeddings}) as a Vert.x
  * route: they are relays, so they are written where the bytes are. A request is read (up to the body limit), checked
- * (stricter than llama-server, which answers 500 or 200 to some malformed requests), authorised and routed by
+ * (stricter than llama-server, which answers 500 or 200 to some malformed requests) and routed by
  * {@code model}; its bytes then go to llama-server unchanged, and the answer comes back as llama-server sent it, a
- * stream piece by piece ({@link StreamRelay}). Refusals are in OpenAI's shape. Runs on the request's event loop and
+ * stream piece by piece ({@link StreamRelay}). Refusals are in OpenAI's shape; the API key was checked before
+ * ({@link ApiKeyHandler}). Runs on the request's event loop and
  * never blocks it.
  */
 public final class OpenAiRelay implements Handler<RoutingContext> {
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(OpenAiRelay.class);
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
-
     private final OpenAiRequests.Kind kind;
     private final String path;
     private final OpenAiConfig config;
-    private final ApiKeys keys;
-    private final ModelServers servers;
+    private final ModelLookup models;
     private final LlamaServerClients clients;
     private final ExchangeObserver observer;
     private final long limit;
@@ -55,8 +52,7 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
         this.kind = kind;
         this.path = kind.upstreamPath();
         this.config = config;
-        this.keys = new ApiKeys(config.apiKeys());
-        this.servers = servers;
+        this.models = new ModelLookup(servers);
         this.clients = clients;
         this.observer = observer;
         this.limit = config.maxBodySize().asLongValue();
@@ -65,11 +61,6 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        OpenAiErrors.Answer denied = keys.check(request.getHeader("Authorization"));
-        if (denied != null) {
-            refuse(ctx, "none", denied);
-            return;
-        }
         if (ctx.body() != null && ctx.body().available()) { // read already by a body handler of the application's
             received(ctx, ctx.body().buffer());
             return;
@@ -99,7 +90,7 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
         }
         ObjectNode request;
         try {
-            JsonNode parsed = MAPPER.readTree(body.getBytes());
+            JsonNode parsed = Json.MAPPER.readTree(body.getBytes());
             if (!(parsed instanceof ObjectNode o)) {
                 refuse(ctx, "none", OpenAiErrors.badRequest("The request body must be a JSON object.", null));
                 return;
@@ -120,11 +111,10 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
             return;
         }
         JsonNode requested = request.get("model");
-        Optional<ModelServer> server = requested == null || requested.isNull() || requested.asText().isEmpty()
-                ? servers.defaultServer()
-                : servers.byAlias(requested.asText());
+        String name = requested == null || requested.isNull() ? null : requested.asText();
+        Optional<ModelServer> server = models.find(name);
         if (server.isEmpty()) {
-            refuse(ctx, "none", OpenAiErrors.modelNotFound(requested == null ? "(none)" : requested.asText(), aliases()));
+            refuse(ctx, "none", models.notFound(name));
             return;
         }
         ModelServer target = server.get();
@@ -154,7 +144,7 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
         if (kind != OpenAiRequests.Kind.EMBEDDINGS && target.spec().embeddings()) {
             return OpenAiErrors.badRequest("Model '" + alias + "' only serves embeddings: send its requests to the"
                     + " embeddings endpoint (.../embeddings), or choose another model (available: "
-                    + String.join(", ", aliases()) + ").", "model");
+                    + String.join(", ", models.aliases()) + ").", "model");
         }
         JsonNode tools = request.get("tools");
         if (tools != null && tools.isArray() && !tools.isEmpty()) {
@@ -182,7 +172,7 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
                 return;
             }
             try {
-                Usage.report(MAPPER.readTree(r.body().getBytes()), r.exchange());
+                Usage.report(Json.MAPPER.readTree(r.body().getBytes()), r.exchange());
             } catch (IOException notJson) {
                 write(ctx, OpenAiErrors.of(502, "server_error", null, null,
                         "llama-server answered 200 with a body that is not JSON"));
@@ -250,11 +240,5 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
             response.putHeader(h.getKey(), h.getValue());
         }
         response.end(answer.body());
-    }
-
-    private List<String> aliases() {
-        List<String> out = new ArrayList<>();
-        servers.all().forEach(s -> out.add(s.spec().alias()));
-        return out;
     }
 }

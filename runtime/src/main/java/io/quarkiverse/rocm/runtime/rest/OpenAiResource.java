@@ -1,6 +1,5 @@
 package io.quarkiverse.rocm.runtime.rest;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -20,7 +18,7 @@ import io.quarkiverse.rocm.runtime.config.RocmRuntimeConfig;
 import io.quarkiverse.rocm.runtime.gguf.GgufMetadata;
 import io.quarkiverse.rocm.runtime.server.ModelServer;
 import io.quarkiverse.rocm.runtime.server.ModelServers;
-import io.quarkiverse.rocm.runtime.server.Scheduler;
+import io.quarkiverse.rocm.runtime.server.ModelStatus;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -44,15 +42,11 @@ public class OpenAiResource {
     @Inject
     RocmRuntimeConfig config;
 
-    private volatile ApiKeys keys;
+    private volatile ModelLookup models;
 
     @GET
     @Path("models")
-    public RestResponse<Buffer> models(@HeaderParam("Authorization") String authorization) {
-        OpenAiErrors.Answer denied = keys().check(authorization);
-        if (denied != null) {
-            return response(denied);
-        }
+    public RestResponse<Buffer> models() {
         JsonArray data = new JsonArray();
         servers.all().forEach(s -> data.add(describe(s)));
         return json(new JsonObject().put("object", "list").put("data", data).toBuffer());
@@ -60,43 +54,32 @@ public class OpenAiResource {
 
     @GET
     @Path("models/{model}")
-    public RestResponse<Buffer> model(@PathParam("model") String model,
-            @HeaderParam("Authorization") String authorization) {
-        OpenAiErrors.Answer denied = keys().check(authorization);
-        if (denied != null) {
-            return response(denied);
-        }
-        return servers.byAlias(model).map(s -> json(describe(s).toBuffer()))
-                .orElseGet(() -> response(OpenAiErrors.modelNotFound(model, aliases())));
+    public RestResponse<Buffer> model(@PathParam("model") String model) {
+        return lookup().find(model).map(s -> json(describe(s).toBuffer()))
+                .orElseGet(() -> response(lookup().notFound(model)));
     }
 
     /** Loads a model now (an operator's request), making room as a request would; answers once it is loaded. */
     @POST
     @Path("models/{model}/load")
-    public Uni<RestResponse<Buffer>> load(@PathParam("model") String model,
-            @HeaderParam("Authorization") String authorization) {
-        return operate(model, authorization, true);
+    public Uni<RestResponse<Buffer>> load(@PathParam("model") String model) {
+        return operate(model, true);
     }
 
     /** Unloads a model now (an operator's request); a model serving requests is not interrupted: 409. */
     @POST
     @Path("models/{model}/unload")
-    public Uni<RestResponse<Buffer>> unload(@PathParam("model") String model,
-            @HeaderParam("Authorization") String authorization) {
-        return operate(model, authorization, false);
+    public Uni<RestResponse<Buffer>> unload(@PathParam("model") String model) {
+        return operate(model, false);
     }
 
-    private Uni<RestResponse<Buffer>> operate(String model, String authorization, boolean load) {
-        OpenAiErrors.Answer denied = keys().check(authorization);
-        if (denied != null) {
-            return Uni.createFrom().item(response(denied));
-        }
-        Optional<ModelServer> server = servers.byAlias(model);
+    private Uni<RestResponse<Buffer>> operate(String model, boolean load) {
+        Optional<ModelServer> server = lookup().find(model);
         if (server.isEmpty()) {
-            return Uni.createFrom().item(response(OpenAiErrors.modelNotFound(model, aliases())));
+            return Uni.createFrom().item(response(lookup().notFound(model)));
         }
         ModelServer s = server.get();
-        if (s.spec().remote()) {
+        if (!s.loadable()) {
             return Uni.createFrom().item(response(OpenAiErrors.of(409, "invalid_request_error", "model_remote", null,
                     "Model '" + model + "' is served by remote llama-servers (" + s.spec().property("urls")
                             + "): this application does not load or unload it.")));
@@ -113,56 +96,36 @@ public class OpenAiResource {
                 });
     }
 
-    private ApiKeys keys() {
-        ApiKeys k = keys;
-        if (k == null) {
-            k = keys = new ApiKeys(config.openai().apiKeys());
+    private ModelLookup lookup() {
+        ModelLookup m = models;
+        if (m == null) {
+            m = models = new ModelLookup(servers);
         }
-        return k;
-    }
-
-    private List<String> aliases() {
-        List<String> out = new ArrayList<>();
-        servers.all().forEach(s -> out.add(s.spec().alias()));
-        return out;
-    }
-
-    /** {@code loaded}, {@code loading}, {@code unloaded} or {@code failed}. */
-    private String state(ModelServer s) {
-        return switch (s.state()) {
-            case READY -> "loaded";
-            case STARTING, RESTARTING -> "loading";
-            case FAILED -> "failed";
-            case STOPPING -> "unloaded";
-            case STOPPED -> !s.spec().remote() && servers.scheduler().status(s.name()) == Scheduler.Status.FAILED
-                    ? "failed"
-                    : "unloaded";
-        };
+        return m;
     }
 
     private JsonObject describe(ModelServer s) {
-        if (s.spec().remote()) { // what the replicas said about themselves; no file here
-            JsonObject meta = new JsonObject().put("n_ctx", s.props().map(p -> p.contextSize()).orElse(null))
-                    .put("parallel", s.spec().parallel()).put("embeddings", s.spec().embeddings())
-                    .put("state", state(s)).put("replicas", s.spec().pool().urls().size())
-                    .put("replicas_in_rotation", s.pool().orElseThrow().inRotation());
-            return new JsonObject().put("id", s.spec().alias()).put("object", "model").put("created", STARTED)
-                    .put("owned_by", "quarkus-rocm").put("meta", meta);
+        ModelStatus st = ModelStatus.of(s, servers.scheduler());
+        JsonObject meta = new JsonObject();
+        long created = STARTED;
+        if (st.file().isPresent()) {
+            GgufMetadata m = st.file().get();
+            meta.put("architecture", m.architecture().orElse(null)).put("name", m.name().orElse(null))
+                    .put("size_label", m.sizeLabel().orElse(null)).put("file_type", m.fileType().orElse(null))
+                    .put("n_ctx_train", m.contextLength().isPresent() ? m.contextLength().getAsLong() : null)
+                    .put("n_ctx", st.contextSize()).put("parallel", st.parallel()).put("size", m.fileSize())
+                    .put("embeddings", st.embeddings()).put("state", st.word());
+            created = m.path().toFile().lastModified() / 1000;
+        } else { // what the replicas said about themselves; no file here
+            meta.put("n_ctx", st.reportedContext()).put("parallel", st.parallel()).put("embeddings", st.embeddings())
+                    .put("state", st.word()).put("replicas", st.replicas().size())
+                    .put("replicas_in_rotation", st.replicasInRotation());
         }
-        GgufMetadata m = s.spec().model();
-        JsonObject meta = new JsonObject().put("architecture", m.architecture().orElse(null))
-                .put("name", m.name().orElse(null)).put("size_label", m.sizeLabel().orElse(null))
-                .put("file_type", m.fileType().orElse(null))
-                .put("n_ctx_train", m.contextLength().isPresent() ? m.contextLength().getAsLong() : null)
-                .put("n_ctx", s.spec().contextSize()).put("parallel", s.spec().parallel())
-                .put("size", m.fileSize()).put("embeddings", s.spec().embeddings())
-                .put("state", state(s));
-        long unloadAt = servers.scheduler().unloadAt(s.name());
-        if (unloadAt >= 0) { // when the idle model will be unloaded (its keep-alive), in OpenAI's epoch seconds
-            meta.put("expires_at", (System.currentTimeMillis() + (unloadAt - System.nanoTime()) / 1_000_000) / 1000);
+        if (st.unloadAtNanos() >= 0) { // when the idle model will be unloaded (its keep-alive), in epoch seconds
+            meta.put("expires_at",
+                    (System.currentTimeMillis() + (st.unloadAtNanos() - System.nanoTime()) / 1_000_000) / 1000);
         }
-        long created = m.path().toFile().lastModified() / 1000;
-        return new JsonObject().put("id", s.spec().alias()).put("object", "model").put("created", created)
+        return new JsonObject().put("id", st.alias()).put("object", "model").put("created", created)
                 .put("owned_by", "quarkus-rocm").put("meta", meta);
     }
 

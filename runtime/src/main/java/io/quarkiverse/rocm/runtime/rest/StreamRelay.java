@@ -8,6 +8,7 @@ import org.jboss.logging.Logger;
 import io.quarkiverse.rocm.runtime.client.RelayExchange;
 import io.quarkiverse.rocm.runtime.client.UpstreamException;
 import io.quarkiverse.rocm.runtime.client.Usage;
+import io.quarkiverse.rocm.runtime.json.Json;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
@@ -98,7 +99,7 @@ final class StreamRelay {
         }
         try {
             int end = text.indexOf("\n", at);
-            var json = OpenAiRelay.MAPPER.readTree(text.substring(at + "data: ".length(), end < 0 ? text.length() : end));
+            var json = Json.MAPPER.readTree(text.substring(at + "data: ".length(), end < 0 ? text.length() : end));
             return json.path("error").path("code").asInt(500);
         } catch (IOException | RuntimeException e) {
             return 500;
@@ -117,7 +118,7 @@ final class StreamRelay {
             return;
         }
         try {
-            Usage.report(OpenAiRelay.MAPPER.readTree(text.substring(start + "data: ".length(),
+            Usage.report(Json.MAPPER.readTree(text.substring(start + "data: ".length(),
                     end < 0 ? text.length() : end)), upstream.exchange());
         } catch (IOException e) {
             // the client got the chunk as it came; only the metrics miss this sample

@@ -20,6 +20,13 @@ import org.jboss.logging.Logger;
 import io.quarkiverse.rocm.runtime.config.RocmRuntimeConfig;
 import io.quarkiverse.rocm.runtime.process.DaemonThreads;
 import io.quarkiverse.rocm.runtime.process.LlamaServerException;
+import io.quarkiverse.rocm.runtime.scheduling.Limits;
+import io.quarkiverse.rocm.runtime.scheduling.Scheduler;
+import io.quarkiverse.rocm.runtime.server.local.LocalServer;
+import io.quarkiverse.rocm.runtime.server.pool.RemoteServer;
+import io.quarkiverse.rocm.runtime.spec.LocalSpec;
+import io.quarkiverse.rocm.runtime.spec.RemoteSpec;
+import io.quarkiverse.rocm.runtime.spec.ServerSpec;
 
 /**
  * The application's model servers, by configuration name and by alias.
@@ -49,7 +56,7 @@ public final class ModelServers {
     private final boolean reuse;
     private final Scheduler scheduler;
 
-    private ModelServers(List<ModelServer> servers, boolean lazy, boolean reuse, Scheduler.Limits limits,
+    private ModelServers(List<ModelServer> servers, boolean lazy, boolean reuse, Limits limits,
             Set<String> onDemand) {
         this.scheduler = new Scheduler(limits, System::nanoTime, (task, delay) -> {
             var f = SCHEDULER_TIMER.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
@@ -58,21 +65,17 @@ public final class ModelServers {
         for (ModelServer s : servers) {
             byName.put(s.name(), s);
             byAlias.put(s.spec().alias(), s);
-            if (s.spec().remote()) {
-                continue; // remote replicas are not this application's to load or unload
+            if (s instanceof LocalServer local) { // remote replicas are not this application's to load or unload
+                ScheduledServer model = new ScheduledServer(local);
+                scheduled.put(s.name(), model);
+                scheduler.add(model, local.spec().policy(), s.state() == ModelServer.State.READY);
             }
-            ScheduledServer model = new ScheduledServer(s);
-            scheduled.put(s.name(), model);
-            scheduler.add(model, s.spec().policy(), s.state() == ModelServer.State.READY);
         }
         this.lazy = lazy;
         this.reuse = reuse;
         this.onDemand = Set.copyOf(onDemand);
-        for (ModelServer s : servers) {
-            if (s.spec().remote()) {
-                continue;
-            }
-            String never = scheduler.whyNeverFits(s.name());
+        for (String name : scheduled.keySet()) {
+            String never = scheduler.whyNeverFits(name);
             if (never != null) { // at the start already, not at its first request
                 LOG.warn(never + ". Its requests are refused with this message.");
             }
@@ -84,14 +87,14 @@ public final class ModelServers {
      * kept from the previous start is taken over; kept servers that are not taken over are stopped.
      */
     public static ModelServers create(List<ServerSpec> specs, boolean reuse, boolean lazy) {
-        return create(specs, reuse, lazy, Scheduler.Limits.NONE, Set.of());
+        return create(specs, reuse, lazy, Limits.NONE, Set.of());
     }
 
     /**
      * As {@link #create(List, boolean, boolean)}, with the scheduler's limits, and the models that load only on
      * demand whatever the start mode (those found in {@code quarkus.rocm.models-dir}).
      */
-    public static ModelServers create(List<ServerSpec> specs, boolean reuse, boolean lazy, Scheduler.Limits limits,
+    public static ModelServers create(List<ServerSpec> specs, boolean reuse, boolean lazy, Limits limits,
             Set<String> onDemand) {
         List<ModelServer> servers = new ArrayList<>();
         for (ServerSpec spec : specs) {
@@ -104,7 +107,7 @@ public final class ModelServers {
                 if (kept != null) {
                     kept.stop();
                 }
-                servers.add(new ModelServer(spec));
+                servers.add(of(spec));
             }
         }
         for (ModelServer stale : KEPT.values()) {
@@ -114,6 +117,11 @@ public final class ModelServers {
         }
         KEPT.clear();
         return new ModelServers(servers, lazy, reuse, limits, onDemand);
+    }
+
+    /** The server of a spec: the one place that decides between a local llama-server and remote replicas. */
+    static ModelServer of(ServerSpec spec) {
+        return spec instanceof LocalSpec local ? new LocalServer(local) : new RemoteServer((RemoteSpec) spec);
     }
 
     /**
@@ -148,9 +156,9 @@ public final class ModelServers {
     private List<CompletableFuture<?>> startAll() {
         List<CompletableFuture<?>> starting = new ArrayList<>();
         List<ModelServer> order = new ArrayList<>(byName.values());
-        order.sort((a, b) -> Boolean.compare(b.spec().policy().pinned(), a.spec().policy().pinned()));
+        order.sort((a, b) -> Boolean.compare(scheduler.pinned(b.name()), scheduler.pinned(a.name())));
         for (ModelServer s : order) {
-            if (s.spec().remote()) {
+            if (!s.loadable()) {
                 // probed from now on; the application does not wait for replicas it does not own (they may start
                 // after it, as pods do): requests wait for one, up to their timeout, and readiness says
                 s.start();
@@ -177,6 +185,12 @@ public final class ModelServers {
     /** Which servers run: loads on demand, unloads when idle, makes room. */
     public Scheduler scheduler() {
         return scheduler;
+    }
+
+    /** What a model this application loads needs, estimated from its GGUF, in bytes; 0 for any other. */
+    public long plannedBytes(String name) {
+        ScheduledServer s = scheduled.get(name);
+        return s == null ? 0 : s.plannedBytes();
     }
 
     /** What the last load of a model measured it to use, in bytes, or 0. */

@@ -6,19 +6,21 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 
 import io.quarkiverse.rocm.runtime.gpu.GpuDevice;
+import io.quarkiverse.rocm.runtime.scheduling.Model;
+import io.quarkiverse.rocm.runtime.server.local.LocalServer;
 
 /**
  * A {@link ModelServer} as the {@link Scheduler} sees it: loading is starting it, unloading is stopping it, and its
  * memory is the GGUF estimate until a load measured it (the VRAM its GPUs gained while it loaded, or the resident
  * memory of a CPU server), after which later loads are planned with the measured figure.
  */
-final class ScheduledServer implements Scheduler.Model {
+final class ScheduledServer implements Model {
 
-    private final ModelServer server;
+    private final LocalServer server;
     private volatile long measuredBytes;
     private volatile long vramBefore = -1;
 
-    ScheduledServer(ModelServer server) {
+    ScheduledServer(LocalServer server) {
         this.server = server;
     }
 
@@ -47,6 +49,11 @@ final class ScheduledServer implements Scheduler.Model {
     public long bytes() {
         long measured = measuredBytes;
         return measured > 0 ? measured : server.spec().plannedBytes();
+    }
+
+    /** What its GGUF says it needs. */
+    long plannedBytes() {
+        return server.spec().plannedBytes();
     }
 
     /** What the last load measured, or 0. */

@@ -13,7 +13,7 @@ import java.util.Optional;
  * Java): {@code /health} while it starts, {@code /props} once it is ready, {@code /slots} for the canary, and the
  * probes of remote replicas.
  */
-final class ServerProbe {
+public final class ServerProbe {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
@@ -22,7 +22,7 @@ final class ServerProbe {
     }
 
     /** The status of {@code GET path}, or -1 when the server does not answer within {@code timeout}. */
-    static int status(String host, int port, String path, String apiKey, Duration timeout) {
+    public static int status(String host, int port, String path, String apiKey, Duration timeout) {
         try {
             return HTTP.send(request(host, port, path, apiKey, timeout), HttpResponse.BodyHandlers.discarding())
                     .statusCode();
@@ -35,7 +35,7 @@ final class ServerProbe {
     }
 
     /** {@code GET /props} of a ready server; empty when it does not answer it (its checks are then skipped). */
-    static Optional<ServerProps> props(String host, int port, String apiKey, Duration timeout) {
+    public static Optional<ServerProps> props(String host, int port, String apiKey, Duration timeout) {
         try {
             HttpResponse<String> r = HTTP.send(request(host, port, "/props", apiKey, timeout),
                     HttpResponse.BodyHandlers.ofString());
@@ -49,11 +49,11 @@ final class ServerProbe {
     }
 
     /** One answer of a remote server: its status and body, or status -1 and why there was none. */
-    record Answer(int status, String body, String error) {
+    public record Answer(int status, String body, String error) {
     }
 
     /** {@code GET base + path} of a remote llama-server. */
-    static Answer get(URI base, String path, String apiKey, Duration timeout) {
+    public static Answer get(URI base, String path, String apiKey, Duration timeout) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).GET();
         if (apiKey != null) {
             b.header("Authorization", "Bearer " + apiKey);

@@ -3,7 +3,8 @@ package io.quarkiverse.rocm.runtime.server;
 import java.io.IOException;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkiverse.rocm.runtime.json.Json;
 
 /**
  * What a ready llama-server says about itself in {@code GET /props}: its context and slots, its build, and what the
@@ -24,11 +25,9 @@ public record ServerProps(int contextSize, String build, TemplateCaps caps) {
         }
     }
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     /** Parses a {@code /props} answer; the caps absent from older llama-servers are taken as supported. */
     public static ServerProps parse(String json) throws IOException {
-        JsonNode root = MAPPER.readTree(json);
+        JsonNode root = Json.MAPPER.readTree(json);
         JsonNode caps = root.path("chat_template_caps");
         return new ServerProps(root.path("default_generation_settings").path("n_ctx").asInt(0),
                 root.path("build_info").asText(""),

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.quarkiverse.rocm.runtime.server.ModelServer;
+import io.quarkiverse.rocm.runtime.server.local.LocalServer;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -34,7 +35,7 @@ class LlamaServerClientTest {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        server = new ModelServer(tinySpec("quarkus.rocm.parallel", "2"));
+        server = new LocalServer(tinySpec("quarkus.rocm.parallel", "2"));
         server.start().get(60, TimeUnit.SECONDS);
         client = new LlamaServerClient(vertx, server, 2, false, new Gate(2, 100_000));
     }
@@ -96,7 +97,7 @@ class LlamaServerClientTest {
     /** A server that is not running fails both kinds of request with its own reason, as a 503, not wrapped. */
     @Test
     void aStoppedServerIsReportedAsItIs() throws Exception {
-        ModelServer stopped = new ModelServer(tinySpec());
+        ModelServer stopped = new LocalServer(tinySpec());
         List<Integer> ends = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (LlamaServerClient c = new LlamaServerClient(vertx, stopped, 1, false, new Gate(1, 1))) {
             c.observer((model, endpoint) -> new ExchangeObserver.Exchange() {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.quarkiverse.rocm.runtime.TestSupport;
+import io.quarkiverse.rocm.runtime.server.local.LocalServer;
 
 /**
  * What a load really used corrects the plan of the next one: the VRAM its GPU gained while it loaded (a fake sysfs
@@ -35,7 +36,7 @@ class ScheduledServerTest {
             Path dir = Files.createDirectories(sys.resolve("class/drm/" + name));
             Files.createSymbolicLink(dir.resolve("device"), device);
         }
-        ModelServer server = new ModelServer(TestSupport.tinySpec("quarkus.rocm.gpu.sysfs-root", sys.toString()));
+        LocalServer server = new LocalServer(TestSupport.tinySpec("quarkus.rocm.gpu.sysfs-root", sys.toString()));
         ScheduledServer model = new ScheduledServer(server);
         try {
             assertThat(server.gpus()).extracting(g -> g.card()).containsExactly("card1");
@@ -53,7 +54,7 @@ class ScheduledServerTest {
 
     @Test
     void aCpuServersResidentMemoryIsWhatItNeeds() throws Exception {
-        ModelServer server = new ModelServer(TestSupport.tinySpec());
+        LocalServer server = new LocalServer(TestSupport.tinySpec());
         ScheduledServer model = new ScheduledServer(server);
         try {
             model.load().get(30, TimeUnit.SECONDS);

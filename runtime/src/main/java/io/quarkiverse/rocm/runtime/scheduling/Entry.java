@@ -1,0 +1,44 @@
+package io.quarkiverse.rocm.runtime.scheduling;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A model's place in the {@link Scheduler}: whether it is loaded, loading, unloading or draining, who uses it, its
+ * idle timer, and how many loads and unloads it had (what the metrics count). Guarded by the scheduler's lock, but
+ * for the counts, which are read without it.
+ */
+final class Entry {
+    final Model model;
+    final Policy policy;
+    boolean loaded;
+    CompletableFuture<?> loading;
+    boolean loadAskedByPolicy;
+    boolean unloading;
+    boolean draining;
+    /** The first arrival that counts against the fairness bound: requests queued earlier joined its load. */
+    long drainSeq;
+    int drainAdmitted;
+    int busy;
+    long lastUsed;
+    long loadStarted;
+    Runnable idleTimer;
+    long unloadAt = -1;
+    Throwable failure;
+    // counts, written under the lock, read by metrics without it
+    volatile long loads;
+    volatile long loadNanos;
+    final long[] unloads = new long[UnloadReason.values().length];
+
+    Entry(Model model, Policy policy) {
+        this.model = model;
+        this.policy = policy;
+    }
+
+    boolean holdsRoom() {
+        return loaded || loading != null || unloading;
+    }
+
+    String name() {
+        return model.name();
+    }
+}

@@ -1,0 +1,395 @@
+package io.quarkiverse.rocm.runtime.scheduling;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
+
+import org.jboss.logging.Logger;
+
+/**
+ * Decides which local llama-servers run: loads a model on demand, unloads it when it has been idle for its
+ * {@code keep-alive}, and makes room for a load (at most {@code max-loaded} servers, at most the memory budget) by
+ * unloading idle models, least recently used first. A model serving a request is never unloaded by policy: a load that
+ * needs its room waits for it to drain, while the model keeps serving the requests that come for it up to a fairness
+ * bound (so that alternating traffic does not swap on every request). Requests for a model that is loading join its
+ * load; a load nobody waits for any more, and that no policy asked for, is cancelled.
+ * <p>
+ * Each model's server keeps its own life; this class only decides when it runs ({@link Room} says what fits). Pure Java, one
+ * lock, a
+ * clock and a timer passed in: the state transitions and the line are tested without processes.
+ */
+public final class Scheduler {
+
+    private static final Logger LOG = Logger.getLogger(Scheduler.class);
+
+    /** A model's state as users see it. */
+    public enum Status {
+        LOADED,
+        LOADING,
+        UNLOADED,
+        FAILED
+    }
+
+    /** A place at a loaded model, for one request; release it exactly once when the request ends. */
+    public final class Lease {
+        private final Entry entry;
+        private boolean released;
+
+        private Lease(Entry entry) {
+            this.entry = entry;
+        }
+
+        public void release() {
+            List<Runnable> after;
+            synchronized (lock) {
+                if (released) {
+                    return;
+                }
+                released = true;
+                entry.busy--;
+                entry.lastUsed = clock.getAsLong();
+                after = new ArrayList<>();
+                if (entry.busy == 0) {
+                    List<String> loads = line.waitingLoads();
+                    if (entry.draining && !loads.isEmpty()) {
+                        residency.startUnload(entry, UnloadReason.EVICTED, "its room is needed by " + String.join(", ", loads),
+                                after);
+                    } else {
+                        entry.draining = false; // the load that needed its room was given up
+                        residency.scheduleIdleUnload(entry);
+                    }
+                }
+                after.addAll(pump());
+            }
+            after.forEach(Runnable::run);
+        }
+    }
+
+    private final Object lock = new Object();
+    private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private final Line line = new Line();
+    private boolean closed;
+    private final Limits limits;
+    private final LongSupplier clock;
+    private final Room room;
+    private final Residency residency;
+
+    /**
+     * @param clock nanoseconds, as {@link System#nanoTime()}
+     * @param executor where loads start and unloads run (they block for the stop timeout at most)
+     */
+    public Scheduler(Limits limits, LongSupplier clock, Timer timer, Executor executor) {
+        this.limits = limits;
+        this.room = new Room(limits);
+        this.clock = clock;
+        this.residency = new Residency(lock, clock, timer, executor, line, this::pump);
+    }
+
+    /** Adds a listener of the loads and unloads from now on (what happened before it is in the counts). */
+    public void addListener(LoadListener listener) {
+        residency.addListener(listener);
+    }
+
+    /** The completed loads of {@code model} so far. */
+    public long loads(String model) {
+        return require(model).loads;
+    }
+
+    /** The time its completed loads took together, in nanoseconds. */
+    public long loadNanos(String model) {
+        return require(model).loadNanos;
+    }
+
+    /** Its unloads for {@code reason} so far. */
+    public long unloads(String model, UnloadReason reason) {
+        Entry e = require(model);
+        synchronized (lock) {
+            return e.unloads[reason.ordinal()];
+        }
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    /** Whether {@code model} would load now without unloading another (the eager start loads only those). */
+    public boolean wouldFit(String model) {
+        synchronized (lock) {
+            Entry e = require(model);
+            return e.holdsRoom() || room.neverFits(e, entries.values()) == null && room.fits(e, entries.values(), true, 0, 0);
+        }
+    }
+
+    /** The requests {@code model} serves now. */
+    public int busy(String model) {
+        synchronized (lock) {
+            return require(model).busy;
+        }
+    }
+
+    /** Why {@code model} can never be loaded as configured (pinned models, the memory budget), or null. */
+    public String whyNeverFits(String model) {
+        synchronized (lock) {
+            return room.neverFits(require(model), entries.values());
+        }
+    }
+
+    /** Why a request for {@code model} waits (for the error of one that waited too long), or null. */
+    public String whyWaiting(String model) {
+        synchronized (lock) {
+            Entry e = require(model);
+            return room.whyWaiting(e, entries.values());
+        }
+    }
+
+    /**
+     * Ends this scheduler's decisions (the application stops, or restarts in dev mode): its idle timers are cancelled
+     * and fire no unload, waiting requests fail; the servers themselves are the caller's to stop or keep.
+     */
+    public void close() {
+        List<Line.Waiter> waiting;
+        synchronized (lock) {
+            closed = true;
+            residency.close(entries.values());
+            waiting = line.clear();
+        }
+        waiting.forEach(w -> w.future().completeExceptionally(new SchedulerException("the application is stopping")));
+    }
+
+    /** Adds a model; {@code loaded} when its server already runs (kept across a live reload, say). */
+    public void add(Model model, Policy policy, boolean loaded) {
+        synchronized (lock) {
+            Entry e = new Entry(model, policy);
+            e.loaded = loaded;
+            e.lastUsed = clock.getAsLong();
+            entries.put(model.name(), e);
+            if (loaded) {
+                residency.scheduleIdleUnload(e);
+            }
+        }
+    }
+
+    /**
+     * A place at {@code model} for one request, once it is loaded: at once when it is, after its load when it is
+     * loading or has room to load, after other models drained and were unloaded when it must make room. Cancelling the
+     * future leaves the line. Fails when the model can never fit.
+     */
+    public CompletableFuture<Lease> acquire(String model) {
+        CompletableFuture<Lease> future = new CompletableFuture<>();
+        List<Runnable> after;
+        synchronized (lock) {
+            Entry e = require(model);
+            if (closed) {
+                return CompletableFuture.failedFuture(new SchedulerException("the application is stopping"));
+            }
+            if (e.loaded && !e.unloading && (!e.draining || e.drainAdmitted++ < limits.fairness())) {
+                future.complete(grant(e));
+                return future;
+            }
+            line.add(e, future);
+            after = pump();
+        }
+        future.whenComplete((lease, failure) -> {
+            if (failure != null) {
+                left(future);
+            }
+        });
+        after.forEach(Runnable::run);
+        return future;
+    }
+
+    /** Loads a model because an operator (or the start policy) asked, making room as a request would. */
+    public CompletableFuture<Void> load(String model) {
+        CompletableFuture<Lease> place = new CompletableFuture<>();
+        List<Runnable> after;
+        synchronized (lock) {
+            Entry e = require(model);
+            e.loadAskedByPolicy = true;
+            line.add(e, place);
+            after = pump();
+        }
+        after.forEach(Runnable::run);
+        return place.thenAccept(Lease::release);
+    }
+
+    /**
+     * Unloads a model (an operator's request): at once when idle; a model serving requests is not interrupted: its
+     * unload fails, saying how many requests it serves.
+     */
+    public CompletableFuture<Void> unload(String model) {
+        List<Runnable> after = new ArrayList<>();
+        CompletableFuture<Void> done;
+        synchronized (lock) {
+            Entry e = require(model);
+            if (e.busy > 0) {
+                return CompletableFuture.failedFuture(new IllegalStateException("model '" + model + "' is serving "
+                        + e.busy + " request(s): unload it once they are done"));
+            }
+            if (!e.holdsRoom() || e.unloading) {
+                return CompletableFuture.completedFuture(null);
+            }
+            done = residency.startUnload(e, UnloadReason.OPERATOR, "an operator asked", after);
+        }
+        after.forEach(Runnable::run);
+        return done;
+    }
+
+    /** Whether {@code model} is pinned (never unloaded by policy); false for a model it does not know. */
+    public boolean pinned(String model) {
+        synchronized (lock) {
+            Entry e = entries.get(model);
+            return e != null && e.policy.pinned();
+        }
+    }
+
+    /** The model's state, as {@code /v1/models} shows it. */
+    public Status status(String model) {
+        synchronized (lock) {
+            Entry e = require(model);
+            if (e.loaded && !e.unloading) {
+                return Status.LOADED;
+            }
+            if (e.loading != null) {
+                return Status.LOADING;
+            }
+            return e.failure != null ? Status.FAILED : Status.UNLOADED;
+        }
+    }
+
+    /** When an idle model will be unloaded (nanoseconds on the scheduler's clock), or -1 when not planned. */
+    public long unloadAt(String model) {
+        synchronized (lock) {
+            return require(model).unloadAt;
+        }
+    }
+
+    /** The models loaded now. */
+    public int loadedCount() {
+        synchronized (lock) {
+            return (int) entries.values().stream().filter(e -> e.loaded && !e.unloading).count();
+        }
+    }
+
+    /** Requests waiting for a load. */
+    public int waiting() {
+        synchronized (lock) {
+            return line.size();
+        }
+    }
+
+    public boolean manages(String model) {
+        synchronized (lock) {
+            return entries.containsKey(model);
+        }
+    }
+
+    // ------------------------------------------------------------------ the line (caller holds the lock)
+
+    /**
+     * Serves the line in order: waiters of loaded models get their place, of loading ones wait for the load, of
+     * unloaded ones start a load when it fits, or make room for it. Returns what to run once the lock is released.
+     */
+    private List<Runnable> pump() {
+        List<Runnable> after = new ArrayList<>();
+        boolean blocked = false; // a load waits for room: later loads wait behind it (first come, first served)
+        for (Iterator<Line.Waiter> it = line.iterator(); it.hasNext();) {
+            Line.Waiter w = it.next();
+            Entry e = w.entry();
+            if (w.future().isDone()) {
+                it.remove();
+                continue;
+            }
+            if (e.loaded && !e.unloading) {
+                if (e.draining && w.seq() >= e.drainSeq && e.drainAdmitted++ >= limits.fairness()) {
+                    continue; // it makes room for an earlier load: reloaded after that one
+                }
+                it.remove();
+                Lease lease = grant(e);
+                after.add(() -> {
+                    if (!w.future().complete(lease)) {
+                        lease.release();
+                    }
+                });
+                continue;
+            }
+            if (e.loading != null || e.unloading || blocked) {
+                continue; // joins the load, or waits for the unload to finish, or for its turn
+            }
+            String problem = room.neverFits(e, entries.values());
+            if (problem != null) {
+                it.remove();
+                after.add(() -> w.future().completeExceptionally(new SchedulerException(problem)));
+                continue;
+            }
+            if (!makeRoom(e, after)) {
+                blocked = true;
+                continue;
+            }
+            residency.startLoad(e, after);
+        }
+        return after;
+    }
+
+    /**
+     * Whether {@code e} fits now. If not, and the unloads and drains already under way will not free enough, unloads
+     * idle models (least recently used first) and marks busy ones to drain (they serve on, up to the fairness bound,
+     * and are unloaded when done) until they will. False while it does not fit yet: an unload's end pumps again.
+     */
+    private boolean makeRoom(Entry e, List<Runnable> after) {
+        if (room.fits(e, entries.values(), true, 0, 0)) {
+            return true;
+        }
+        for (Entry o : room.toFree(e, entries.values())) {
+            if (o.busy == 0) {
+                residency.startUnload(o, UnloadReason.EVICTED,
+                        "least recently used and idle; '" + e.name() + "' needs its room",
+                        after);
+            } else {
+                o.draining = true;
+                o.drainAdmitted = 0;
+                o.drainSeq = line.arrivals();
+                LOG.infof("Model '%s' will be unloaded once its %d request(s) are done: '%s' needs its room", o.name(),
+                        o.busy, e.name());
+            }
+        }
+        return false;
+    }
+
+    private Lease grant(Entry e) {
+        residency.cancelIdleTimer(e);
+        e.busy++;
+        e.lastUsed = clock.getAsLong();
+        return new Lease(e);
+    }
+
+    /** A waiter gave up: it leaves the line; a load that only it (and no policy) asked for is cancelled. */
+    private void left(CompletableFuture<Lease> future) {
+        List<Runnable> after;
+        synchronized (lock) {
+            Line.Waiter gone = line.remove(future);
+            if (gone == null) {
+                return;
+            }
+            Entry e = gone.entry();
+            after = new ArrayList<>();
+            if (e.loading != null && line.waiting(e) == 0 && !e.loadAskedByPolicy && e.busy == 0) {
+                residency.startUnload(e, UnloadReason.CANCELLED, "nobody waits for its load any more", after);
+            }
+            after.addAll(pump());
+        }
+        after.forEach(Runnable::run);
+    }
+
+    private Entry require(String model) {
+        Entry e = entries.get(model);
+        if (e == null) {
+            throw new IllegalArgumentException("no model '" + model + "' is scheduled");
+        }
+        return e;
+    }
+}

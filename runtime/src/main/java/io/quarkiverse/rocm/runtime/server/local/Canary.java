@@ -1,0 +1,103 @@
+package io.quarkiverse.rocm.runtime.server.local;
+
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.quarkiverse.rocm.runtime.rpc.RpcConnections;
+import io.quarkiverse.rocm.runtime.rpc.RpcWorkers;
+import io.quarkiverse.rocm.runtime.server.ServerProbe;
+import io.quarkiverse.rocm.runtime.spec.LocalSpec;
+
+/**
+ * The liveness canary of a ready server: a periodic {@code GET /slots}, which llama-server's main loop answers (a
+ * stopped, deadlocked or wedged server cannot), off the supervisor's timer. One that hangs longer than the timeout
+ * counts as failed while it hangs. A model with RPC workers has llama-server's connections to them looked at too
+ * ({@link RpcConnections}): llama-server itself only finds out it lost one on the next request.
+ */
+final class Canary {
+
+    private final LocalSpec spec;
+    private final String apiKey;
+    private final ScheduledExecutorService timer;
+    private final Executor probes;
+    private ScheduledFuture<?> schedule;
+    // results, read without a lock
+    private volatile long startedNanos;
+    private volatile boolean inFlight;
+    private volatile String failure;
+    private volatile long latencyMillis = -1;
+    private volatile String workersFailure;
+
+    Canary(LocalSpec spec, String apiKey, ScheduledExecutorService timer, Executor probes) {
+        this.spec = spec;
+        this.apiKey = apiKey;
+        this.timer = timer;
+        this.probes = probes;
+    }
+
+    /** Probes the server {@code pid} on {@code port} every canary interval, from now on. */
+    synchronized void start(int port, long pid) {
+        stop();
+        failure = null;
+        workersFailure = null;
+        inFlight = false;
+        long every = spec.canaryInterval().toMillis();
+        schedule = timer.scheduleWithFixedDelay(() -> probe(port, pid), every, every, TimeUnit.MILLISECONDS);
+    }
+
+    synchronized void stop() {
+        if (schedule != null) {
+            schedule.cancel(false);
+            schedule = null;
+        }
+    }
+
+    private void probe(int port, long pid) {
+        if (inFlight) {
+            return; // the previous probe still hangs: problem() reports it
+        }
+        inFlight = true;
+        startedNanos = System.nanoTime();
+        probes.execute(() -> {
+            int status = ServerProbe.status(LocalServer.HOST, port, "/slots", apiKey, spec.canaryTimeout());
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+            if (status == 200) {
+                failure = null;
+                latencyMillis = ms;
+            } else {
+                failure = status < 0 ? "GET /slots got no answer within " + spec.canaryTimeout().toMillis() + " ms"
+                        : "GET /slots answered " + status;
+            }
+            if (!spec.rpcWorkers().isEmpty()) {
+                List<RpcWorkers.Worker> lost = RpcConnections.lost(pid, spec.rpcWorkers()).orElse(List.of());
+                workersFailure = lost.isEmpty() ? null
+                        : "llama-server lost its connection to " + spec.rpcWorkers().describe(lost)
+                                + ": the worker exited or closed it, and the next request would fail. "
+                                + RpcWorkers.fix();
+            }
+            inFlight = false;
+        });
+    }
+
+    /** Why the last probe failed, or one hangs, or null when the server answers. */
+    String problem() {
+        if (inFlight && System.nanoTime() - startedNanos > spec.canaryTimeout().toNanos()) {
+            return "GET /slots has not answered for " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos)
+                    + " ms (stopped, deadlocked or a wedged GPU)";
+        }
+        return failure;
+    }
+
+    /** Why the last probe found RPC workers llama-server is no longer connected to, or null. */
+    String workersProblem() {
+        return workersFailure;
+    }
+
+    /** How long the last successful probe took, or -1. */
+    long latencyMillis() {
+        return latencyMillis;
+    }
+}

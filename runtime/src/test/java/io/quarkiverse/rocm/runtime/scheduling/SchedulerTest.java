@@ -1,0 +1,387 @@
+package io.quarkiverse.rocm.runtime.scheduling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scheduler's decisions without processes: fake models, a fake clock and timer, and an executor the test runs by
+ * hand, so every step is observed.
+ */
+class SchedulerTest {
+
+    /** A model whose loads the test completes (or that complete at once). */
+    static final class FakeModel implements Model {
+        final String name;
+        final long bytes;
+        boolean autoComplete = true;
+        int loads, unloads;
+        boolean up;
+        CompletableFuture<Void> pending;
+        final List<String> events;
+
+        FakeModel(String name, long bytes, List<String> events) {
+            this.name = name;
+            this.bytes = bytes;
+            this.events = events;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public CompletableFuture<?> load() {
+            loads++;
+            events.add("load " + name);
+            pending = new CompletableFuture<>();
+            pending.thenRun(() -> up = true);
+            if (autoComplete) {
+                pending.complete(null);
+            }
+            return pending;
+        }
+
+        @Override
+        public void unload() {
+            unloads++;
+            up = false;
+            events.add("unload " + name);
+            if (pending != null && !pending.isDone()) {
+                pending.completeExceptionally(new IllegalStateException("stopped"));
+            }
+        }
+
+        @Override
+        public boolean loaded() {
+            return up;
+        }
+
+        @Override
+        public long bytes() {
+            return bytes;
+        }
+    }
+
+    final List<String> events = new ArrayList<>();
+    final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+    final Executor executor = tasks::add;
+    long now;
+    final Map<Runnable, Long> timers = new HashMap<>();
+    final Timer timer = (task, delay) -> {
+        timers.put(task, now + delay.toNanos());
+        return () -> timers.remove(task);
+    };
+    final List<String> unloadReasons = new ArrayList<>();
+
+    Scheduler scheduler(Limits limits) {
+        Scheduler s = new Scheduler(limits, () -> now, timer, executor);
+        s.addListener(new LoadListener() {
+            @Override
+            public void unloaded(String model, UnloadReason reason) {
+                unloadReasons.add(model + ":" + reason);
+            }
+        });
+        return s;
+    }
+
+    FakeModel model(Scheduler s, String name, long bytes, Policy policy) {
+        FakeModel m = new FakeModel(name, bytes, events);
+        s.add(m, policy, false);
+        return m;
+    }
+
+    /** Runs what the executor was given, and what that gave it, until nothing is left. */
+    void runTasks() {
+        while (!tasks.isEmpty()) {
+            tasks.poll().run();
+        }
+    }
+
+    void advance(Duration d) {
+        now += d.toNanos();
+        for (Map.Entry<Runnable, Long> t : new HashMap<>(timers).entrySet()) {
+            if (t.getValue() <= now && timers.remove(t.getKey()) != null) {
+                t.getKey().run();
+            }
+        }
+        runTasks();
+    }
+
+    Scheduler.Lease lease(CompletableFuture<Scheduler.Lease> f) throws Exception {
+        runTasks();
+        assertThat(f).as("granted").isDone();
+        return f.get();
+    }
+
+    @Test
+    void anIdleModelIsUnloadedAfterItsKeepAliveAndLoadedAgainOnTheNextRequest() throws Exception {
+        Scheduler s = scheduler(Limits.NONE);
+        FakeModel a = model(s, "a", 10, new Policy(Duration.ofMinutes(5), false));
+        assertThat(s.status("a")).isEqualTo(Scheduler.Status.UNLOADED);
+        Scheduler.Lease l = lease(s.acquire("a"));
+        assertThat(s.status("a")).isEqualTo(Scheduler.Status.LOADED);
+        assertThat(s.unloadAt("a")).as("no unload while busy").isEqualTo(-1);
+        advance(Duration.ofMinutes(10));
+        assertThat(a.unloads).as("busy: kept however long").isZero();
+        l.release();
+        assertThat(s.unloadAt("a")).isEqualTo(now + Duration.ofMinutes(5).toNanos());
+        advance(Duration.ofMinutes(4));
+        assertThat(a.unloads).isZero();
+        lease(s.acquire("a")).release(); // used again: the keep-alive starts over
+        advance(Duration.ofMinutes(4));
+        assertThat(a.unloads).isZero();
+        advance(Duration.ofMinutes(1));
+        assertThat(a.unloads).isEqualTo(1);
+        assertThat(unloadReasons).containsExactly("a:IDLE");
+        assertThat(s.status("a")).isEqualTo(Scheduler.Status.UNLOADED);
+        lease(s.acquire("a")).release();
+        assertThat(a.loads).isEqualTo(2);
+        assertThat(s.loads("a")).as("what the metrics read, however late they come").isEqualTo(2);
+        assertThat(s.unloads("a", UnloadReason.IDLE)).isEqualTo(1);
+        assertThat(s.unloads("a", UnloadReason.EVICTED)).isZero();
+    }
+
+    @Test
+    void aKeepAliveOfZeroUnloadsAsSoonAsIdleAndForeverNever() throws Exception {
+        Scheduler s = scheduler(Limits.NONE);
+        FakeModel zero = model(s, "zero", 10, new Policy(Duration.ZERO, false));
+        FakeModel forever = model(s, "forever", 10, Policy.FOREVER);
+        lease(s.acquire("zero")).release();
+        lease(s.acquire("forever")).release();
+        advance(Duration.ZERO);
+        assertThat(zero.unloads).isEqualTo(1);
+        advance(Duration.ofDays(365));
+        assertThat(forever.unloads).isZero();
+    }
+
+    @Test
+    void underMaxLoadedTheLeastRecentlyUsedIdleModelMakesRoom() throws Exception {
+        Scheduler s = scheduler(new Limits(2, 0, 0));
+        FakeModel a = model(s, "a", 10, Policy.FOREVER);
+        FakeModel b = model(s, "b", 10, Policy.FOREVER);
+        FakeModel c = model(s, "c", 10, Policy.FOREVER);
+        lease(s.acquire("a")).release();
+        advance(Duration.ofSeconds(1));
+        lease(s.acquire("b")).release();
+        advance(Duration.ofSeconds(1));
+        lease(s.acquire("a")).release(); // a is now the more recently used
+        advance(Duration.ofSeconds(1));
+        lease(s.acquire("c")).release();
+        assertThat(b.unloads).as("b was used least recently").isEqualTo(1);
+        assertThat(a.unloads).isZero();
+        assertThat(unloadReasons).containsExactly("b:EVICTED");
+        assertThat(s.loadedCount()).isEqualTo(2);
+        assertThat(events).containsSubsequence("unload b", "load c");
+    }
+
+    @Test
+    void aBusyModelIsNeverEvicted_theLoadWaitsForItToDrain() throws Exception {
+        Scheduler s = scheduler(new Limits(1, 0, 0));
+        FakeModel a = model(s, "a", 10, Policy.FOREVER);
+        FakeModel b = model(s, "b", 10, Policy.FOREVER);
+        Scheduler.Lease streaming = lease(s.acquire("a"));
+        CompletableFuture<Scheduler.Lease> forB = s.acquire("b");
+        runTasks();
+        assertThat(forB).as("waits while a streams").isNotDone();
+        assertThat(a.unloads).isZero();
+        assertThat(b.loads).isZero();
+        streaming.release();
+        runTasks();
+        assertThat(a.unloads).isEqualTo(1);
+        assertThat(forB).isDone();
+        assertThat(events).containsExactly("load a", "unload a", "load b");
+        forB.get().release();
+    }
+
+    @Test
+    void aPinnedModelIsNeverEvicted() throws Exception {
+        Scheduler s = scheduler(new Limits(1, 0, 0));
+        FakeModel pinned = model(s, "pinned", 10, new Policy(Duration.ZERO, true));
+        model(s, "other", 10, Policy.FOREVER);
+        lease(s.acquire("pinned")).release();
+        advance(Duration.ofHours(1));
+        assertThat(pinned.unloads).as("not even when idle with keep-alive 0").isZero();
+        CompletableFuture<Scheduler.Lease> other = s.acquire("other");
+        runTasks();
+        assertThatThrownBy(other::get).isInstanceOf(ExecutionException.class)
+                .hasMessageContaining("model 'other' cannot be loaded: quarkus.rocm.max-loaded=1")
+                .hasMessageContaining("the pinned models ['pinned'] hold every place");
+        assertThat(pinned.unloads).isZero();
+    }
+
+    @Test
+    void requestsForALoadingModelJoinItsLoad() throws Exception {
+        Scheduler s = scheduler(Limits.NONE);
+        FakeModel a = model(s, "a", 10, Policy.FOREVER);
+        a.autoComplete = false;
+        List<CompletableFuture<Scheduler.Lease>> all = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            all.add(s.acquire("a"));
+        }
+        runTasks();
+        assertThat(a.loads).as("one server for five requests").isEqualTo(1);
+        assertThat(s.status("a")).isEqualTo(Scheduler.Status.LOADING);
+        assertThat(all).allSatisfy(f -> assertThat(f).isNotDone());
+        assertThat(s.loads("a")).as("counted once it is done").isZero();
+        now += Duration.ofSeconds(3).toNanos(); // the load takes 3 s
+        a.pending.complete(null);
+        runTasks();
+        assertThat(all).allSatisfy(f -> assertThat(f).isDone());
+        assertThat(s.loads("a")).isEqualTo(1);
+        assertThat(s.loadNanos("a")).isEqualTo(Duration.ofSeconds(3).toNanos());
+        for (CompletableFuture<Scheduler.Lease> f : all) {
+            f.get().release();
+        }
+        assertThat(a.loads).isEqualTo(1);
+    }
+
+    @Test
+    void aCallerThatGivesUpLeavesTheLine_aLoadNobodyWaitsForIsCancelled() throws Exception {
+        Scheduler s = scheduler(Limits.NONE);
+        FakeModel a = model(s, "a", 10, Policy.FOREVER);
+        a.autoComplete = false;
+        CompletableFuture<Scheduler.Lease> first = s.acquire("a");
+        CompletableFuture<Scheduler.Lease> second = s.acquire("a");
+        runTasks();
+        assertThat(s.waiting()).isEqualTo(2);
+        first.cancel(false);
+        runTasks();
+        assertThat(s.waiting()).isEqualTo(1);
+        assertThat(a.unloads).as("someone still waits").isZero();
+        second.cancel(false);
+        runTasks();
+        assertThat(s.waiting()).isZero();
+        assertThat(a.unloads).as("nobody waits: the load is cancelled").isEqualTo(1);
+        assertThat(unloadReasons).containsExactly("a:CANCELLED");
+        assertThat(s.status("a")).isEqualTo(Scheduler.Status.UNLOADED);
+    }
+
+    @Test
+    void anOperatorsLoadIsNotCancelledWhenItsRequestsGiveUp() throws Exception {
+        Scheduler s = scheduler(Limits.NONE);
+        FakeModel a = model(s, "a", 10, Policy.FOREVER);
+        a.autoComplete = false;
+        CompletableFuture<Void> asked = s.load("a");
+        CompletableFuture<Scheduler.Lease> request = s.acquire("a");
+        runTasks();
+        request.cancel(false);
+        runTasks();
+        assertThat(a.unloads).isZero();
+        a.pending.complete(null);
+        runTasks();
+        assertThat(asked).isDone();
+        assertThat(s.status("a")).isEqualTo(Scheduler.Status.LOADED);
+    }
+
+    @Test
+    void alternatingTrafficSwapsOncePerFairnessWindow() throws Exception {
+        int fairness = 4;
+        Scheduler s = scheduler(new Limits(1, 0, fairness));
+        model(s, "a", 10, Policy.FOREVER);
+        model(s, "b", 10, Policy.FOREVER);
+        Scheduler.Lease streaming = lease(s.acquire("a"));
+        // b, a, b, a, ... while a streams: a takes `fairness` more requests, b's join one load
+        List<CompletableFuture<Scheduler.Lease>> forA = new ArrayList<>(), forB = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            forB.add(s.acquire("b"));
+            forA.add(s.acquire("a"));
+        }
+        runTasks();
+        assertThat(forA.stream().filter(CompletableFuture::isDone).count()).as("a's requests served before the swap")
+                .isEqualTo(fairness);
+        assertThat(forB).allSatisfy(f -> assertThat(f).isNotDone());
+        streaming.release();
+        for (CompletableFuture<Scheduler.Lease> f : forA) {
+            if (f.isDone()) {
+                f.get().release();
+            }
+        }
+        runTasks();
+        assertThat(forB).as("every b request, after one swap").allSatisfy(f -> assertThat(f).isDone());
+        assertThat(events.stream().filter(e -> e.startsWith("load")).count()).as("loads: a, then b").isEqualTo(2);
+        for (CompletableFuture<Scheduler.Lease> f : forB) {
+            f.get().release();
+        }
+        runTasks();
+        assertThat(forA).as("a's later requests, after the swap back").allSatisfy(f -> assertThat(f).isDone());
+        assertThat(events.stream().filter(e -> e.startsWith("load")).count()).isEqualTo(3);
+    }
+
+    @Test
+    void theMemoryBudgetEvictsWhatItMustAndNamesAModelThatCanNeverFit() throws Exception {
+        Scheduler s = scheduler(new Limits(0, 100L << 20, 0));
+        FakeModel a = model(s, "a", 60L << 20, Policy.FOREVER);
+        FakeModel b = model(s, "b", 30L << 20, Policy.FOREVER);
+        FakeModel c = model(s, "c", 50L << 20, Policy.FOREVER);
+        model(s, "huge", 150L << 20, Policy.FOREVER);
+        lease(s.acquire("a")).release();
+        advance(Duration.ofSeconds(1));
+        lease(s.acquire("b")).release();
+        assertThat(a.unloads + b.unloads).as("60 + 30 fit in 100").isZero();
+        advance(Duration.ofSeconds(1));
+        lease(s.acquire("c")).release();
+        assertThat(a.unloads).as("a (least recently used) makes room for c").isEqualTo(1);
+        assertThat(b.unloads).as("b + c = 80 fit").isZero();
+        assertThat(c.loads).isEqualTo(1);
+        CompletableFuture<Scheduler.Lease> huge = s.acquire("huge");
+        runTasks();
+        assertThatThrownBy(huge::get).hasMessageContaining("model 'huge' needs about 150 MiB but the memory budget is"
+                + " 100 MiB (quarkus.rocm.memory-budget)");
+        assertThat(b.unloads + c.unloads).as("nothing evicted for a model that cannot fit").isZero();
+    }
+
+    @Test
+    void aFailedLoadFailsItsWaitersAndIsTriedAgainOnTheNextRequest() throws Exception {
+        Scheduler s = scheduler(Limits.NONE);
+        FakeModel a = model(s, "a", 10, Policy.FOREVER);
+        a.autoComplete = false;
+        CompletableFuture<Scheduler.Lease> one = s.acquire("a"), two = s.acquire("a");
+        runTasks();
+        a.pending.completeExceptionally(new IllegalStateException("llama-server exited with code 1"));
+        runTasks();
+        assertThatThrownBy(one::get).hasMessageContaining("exited with code 1");
+        assertThatThrownBy(two::get).hasMessageContaining("exited with code 1");
+        assertThat(s.status("a")).isEqualTo(Scheduler.Status.FAILED);
+        a.autoComplete = true;
+        lease(s.acquire("a")).release();
+        assertThat(s.status("a")).isEqualTo(Scheduler.Status.LOADED);
+    }
+
+    @Test
+    void anOperatorUnloadsAnIdleModelButNotABusyOne() throws Exception {
+        Scheduler s = scheduler(Limits.NONE);
+        FakeModel a = model(s, "a", 10, Policy.FOREVER);
+        Scheduler.Lease busy = lease(s.acquire("a"));
+        assertThat(s.unload("a")).isCompletedExceptionally();
+        busy.release();
+        CompletableFuture<Void> unload = s.unload("a");
+        runTasks();
+        assertThat(unload).isDone();
+        assertThat(a.unloads).isEqualTo(1);
+        assertThat(unloadReasons).containsExactly("a:OPERATOR");
+    }
+
+    @Test
+    void aClosedSchedulerUnloadsNothingMore_aDevModeRestartKeepsItsServers() throws Exception {
+        Scheduler s = scheduler(Limits.NONE);
+        FakeModel a = model(s, "a", 10, new Policy(Duration.ofSeconds(1), false));
+        lease(s.acquire("a")).release();
+        s.close(); // the application restarts: the next start takes the server over
+        advance(Duration.ofMinutes(1));
+        assertThat(a.unloads).as("no idle unload of a server that is someone else's now").isZero();
+        assertThatThrownBy(() -> s.acquire("a").get()).hasMessageContaining("the application is stopping");
+    }
+}
