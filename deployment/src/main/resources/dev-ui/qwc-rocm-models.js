@@ -51,7 +51,7 @@ export class QwcRocmModels extends LitElement {
         }
         return html`
             <table id="models">
-                <tr><th>Model</th><th>State</th><th>PID</th><th>Port</th><th>Context x slots</th><th>Restarts</th>
+                <tr><th>Model</th><th>State</th><th>PID</th><th>Listens on</th><th>Context x slots</th><th>Restarts</th>
                     <th>Last exit</th><th>VRAM</th><th></th></tr>
                 ${this._models.map(m => this._row(m))}
             </table>`;
@@ -66,7 +66,7 @@ export class QwcRocmModels extends LitElement {
                     <div class="reason">${m.reason}</div>
                     <div class="reason scheduled">${m.scheduled.toLowerCase()}${m.pinned ? ', pinned' : ''}${m.busy > 0 ? `, serving ${m.busy}` : ''}${m.unloadInSeconds != null ? `, unloads in ${m.unloadInSeconds} s` : ''}</div></td>
                 <td>${m.pid ?? '-'}</td>
-                <td>${m.port ?? '-'}</td>
+                <td class="reason">${m.listensOn ?? '-'}</td>
                 <td>${m.contextSize} x ${m.parallel}</td>
                 <td>${m.restarts}</td>
                 <td class="reason">${m.lastExit ?? '-'}</td>

@@ -22,6 +22,7 @@ import io.quarkus.deployment.annotations.ExecutionTime;
 import io.quarkus.deployment.annotations.Record;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
 import io.quarkus.deployment.builditem.LaunchModeBuildItem;
+import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
 import io.quarkus.deployment.builditem.ServiceStartBuildItem;
 import io.quarkus.deployment.builditem.ShutdownContextBuildItem;
 import io.quarkus.deployment.metrics.MetricsCapabilityBuildItem;
@@ -29,6 +30,7 @@ import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.RuntimeValue;
 import io.quarkus.runtime.metrics.MetricsFactory;
 import io.quarkus.smallrye.health.deployment.spi.HealthBuildItem;
+import io.quarkus.vertx.core.deployment.CoreVertxBuildItem;
 
 class RocmProcessor {
 
@@ -42,6 +44,15 @@ class RocmProcessor {
     @BuildStep
     ConfiguredModelsBuildItem configuredModels() {
         return ConfiguredModelsBuildItem.scan(ConfigProvider.getConfig());
+    }
+
+    /**
+     * Vert.x on Linux's epoll rather than Java NIO: fewer system calls per streamed token, and the Unix domain sockets
+     * to the local llama-servers ({@code quarkus.rocm.unix-socket}). A default: an application may set it false.
+     */
+    @BuildStep
+    RunTimeConfigurationDefaultBuildItem preferNativeTransport() {
+        return new RunTimeConfigurationDefaultBuildItem("quarkus.vertx.prefer-native-transport", "true");
     }
 
     @BuildStep
@@ -66,9 +77,9 @@ class RocmProcessor {
     @BuildStep
     @Record(ExecutionTime.RUNTIME_INIT)
     ServiceStartBuildItem startServers(RocmRecorder recorder, ShutdownContextBuildItem shutdown,
-            LaunchModeBuildItem launchMode, AiServicesWithToolsBuildItem toolUsers,
+            LaunchModeBuildItem launchMode, AiServicesWithToolsBuildItem toolUsers, CoreVertxBuildItem vertx,
             BuildProducer<SyntheticBeanBuildItem> beans) {
-        RuntimeValue<ModelServers> servers = recorder.start(shutdown,
+        RuntimeValue<ModelServers> servers = recorder.start(shutdown, vertx.getVertx(),
                 launchMode.getLaunchMode() == LaunchMode.DEVELOPMENT, toolUsers.byModel());
         beans.produce(SyntheticBeanBuildItem.configure(ModelServers.class).scope(Singleton.class).setRuntimeInit()
                 .unremovable().runtimeValue(servers).done());

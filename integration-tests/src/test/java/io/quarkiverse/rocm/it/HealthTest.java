@@ -1,6 +1,7 @@
 package io.quarkiverse.rocm.it;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItems;
@@ -20,7 +21,7 @@ class HealthTest {
                             : probe.equals("ready") ? "readiness" : "startup")))
                     .body("checks[0].data.'default.state'", equalTo("READY"))
                     .body("checks[0].data.'default.pid'", greaterThan(0))
-                    .body("checks[0].data.'default.port'", greaterThan(0));
+                    .body("checks[0].data.'default.socket'", endsWith("llama-server.sock"));
         }
     }
 }

@@ -65,11 +65,13 @@ class OpenAiLimitsTest {
     }
 
     @Test
-    void theUpstreamServerIsOnlyReachableThroughTheApi() {
+    void theUpstreamServerIsOnlyReachableThroughTheApi() throws Exception {
         var endpoint = clients.client("<default>").server().endpoint();
-        assertThat(endpoint.host()).isEqualTo("127.0.0.1");
-        given().baseUri("http://127.0.0.1").port(endpoint.port()).contentType(ContentType.JSON).body(HELLO + "}")
-                .post("/v1/chat/completions").then().statusCode(401);
+        assertThat(endpoint.socket()).as("no port: a Unix domain socket in a private folder").isNotNull();
+        assertThat(java.nio.file.Files.getPosixFilePermissions(java.nio.file.Path.of(endpoint.socket()).getParent()))
+                .hasSize(3).allMatch(p -> p.name().startsWith("OWNER_"));
+        // and even this user, who may reach the socket, needs the application's key
+        assertThat(UnixSocketPost.status(endpoint.socket(), "/v1/chat/completions", HELLO + "}")).isEqualTo(401);
     }
 
     static String longStream(int tokens) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
@@ -33,6 +34,7 @@ import io.quarkus.runtime.RuntimeValue;
 import io.quarkus.runtime.ShutdownContext;
 import io.quarkus.runtime.annotations.Recorder;
 import io.quarkus.runtime.configuration.ConfigurationException;
+import io.vertx.core.Vertx;
 
 /**
  * The extension's boot: reaps orphans of a killed earlier run, builds the specs, creates the model servers, starts
@@ -58,7 +60,7 @@ public class RocmRecorder {
      * servers are kept for the next live reload). AI services that use tools are named in a warning when their model
      * cannot call tools.
      */
-    public RuntimeValue<ModelServers> start(ShutdownContext shutdown, boolean devMode,
+    public RuntimeValue<ModelServers> start(ShutdownContext shutdown, Supplier<Vertx> vertx, boolean devMode,
             Map<String, List<String>> aiServicesWithTools) {
         RocmRuntimeConfig c = config.getValue();
         int reaped = new Orphans(Path.of("/proc")).reap(c.stopTimeout().toMillis());
@@ -66,7 +68,8 @@ public class RocmRecorder {
             LOG.infof("Stopped %d llama-server process(es) left behind by applications that were killed", reaped);
         }
         UnexpandedValues.check(ConfigProvider.getConfig());
-        List<ServerSpec> specs = ServerSpecs.from(c, System.getenv());
+        // a Unix domain socket between the client and each local llama-server needs Vert.x on a native transport
+        List<ServerSpec> specs = ServerSpecs.from(c, System.getenv(), vertx.get().isNativeTransportEnabled());
         Set<String> onDemand = new HashSet<>(ModelCatalog.discovered(c).keySet());
         onDemand.removeAll(ServerSpecs.modelNames(c));
         ModelServers servers = ModelServers.create(specs, devMode, c.start() == RocmRuntimeConfig.StartMode.LAZY,

@@ -45,6 +45,12 @@ public final class TestSupport {
         return ServerSpecs.from(config(properties), System.getenv());
     }
 
+    /** The tiny model's spec, its llama-server on a Unix domain socket. */
+    public static LocalSpec tinyUnixSpec(String... more) {
+        Map<String, String> properties = tinyModelProperties(more);
+        return (LocalSpec) ServerSpecs.from(config(properties), System.getenv(), true).get(0);
+    }
+
     public static LocalSpec tinySpec(String... more) {
         return (LocalSpec) specs(tinyModelProperties(more)).get(0);
     }

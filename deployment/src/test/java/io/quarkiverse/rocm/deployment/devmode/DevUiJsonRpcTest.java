@@ -40,7 +40,7 @@ public class DevUiJsonRpcTest {
             assertThat(second.getString("name")).isEqualTo("second");
             assertThat(second.getString("state")).isEqualTo("READY");
             assertThat(second.getLong("pid")).isEqualTo(pid("second"));
-            assertThat(second.getInteger("port")).isPositive();
+            assertThat(second.getString("listensOn")).as("its Unix domain socket").endsWith("llama-server.sock");
             assertThat(second.getInteger("contextSize")).isEqualTo(512);
             assertThat(second.getInteger("parallel")).isEqualTo(2);
             assertThat(second.getInteger("restarts")).isZero();
@@ -77,7 +77,7 @@ public class DevUiJsonRpcTest {
             assertThat((String) rpc.next(restart)).startsWith("restarted: pid ");
             assertThat(pid("second")).isNotEqualTo(before);
             String line = rpc.nextMatching(followed, (String l) -> l.contains("listening on"));
-            assertThat(line).contains("http://127.0.0.1:");
+            assertThat(line).contains("unix://", "llama-server.sock");
             @SuppressWarnings("unchecked")
             List<String> logs = ((JsonArray) rpc.call("getLogs", new JsonObject().put("name", "second"))).getList();
             assertThat(logs).anySatisfy(l -> assertThat(l).contains("model loaded"));

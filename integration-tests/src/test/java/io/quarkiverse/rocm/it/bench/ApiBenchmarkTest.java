@@ -15,15 +15,17 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The OpenAI API against llama-server used directly, in one run, as a user would see it: the packaged demo application
- * runs in a JVM of its own (its CPU is read per thread from {@code /proc}), a second llama-server is started with
- * exactly the command line the application gave its own, and the same streamed requests alternate between the two.
+ * The OpenAI API against llama-server used directly and against nginx, the best relay there is, in one run, as a user
+ * would see it: the packaged demo application runs in a JVM of its own (its CPU is read per thread from {@code /proc}),
+ * a second llama-server is started with exactly the command line the application gave its own, nginx relays to that
+ * one ({@link Nginx}), and the same streamed requests go to the three in turn.
  * Run with {@code -Pbench} (after {@code ./mvnw install -DskipTests}); it asserts nothing about speed and writes
  * {@code target/benchmark-api.md} and the figures for the chart.
  */
@@ -34,6 +36,7 @@ class ApiBenchmarkTest {
     static final int CPU_REQUESTS = Integer.getInteger("bench.cpu-requests", 1000);
     static final int RUN_REQUESTS = Integer.getInteger("bench.requests", 64);
     static final int PAIRS = Integer.getInteger("bench.pairs", 3);
+    static final int CPU_RUNS = Integer.getInteger("bench.cpu-runs", 3);
     static final int[] CONCURRENCY = { 1, 4, 16 };
 
     final Report report = new Report("target/benchmark-api.md");
@@ -57,6 +60,7 @@ class ApiBenchmarkTest {
         java.addAll(List.of("-jar", jar.toString()));
         Process app = new ProcessBuilder(java).redirectErrorStream(true).redirectOutput(appLog).start();
         Process direct = null;
+        Nginx nginx = null;
         try {
             waitFor200("http://127.0.0.1:" + appPort + "/q/health/ready", app, appLog);
             double appReadyMs = (System.nanoTime() - appStart) / 1e6;
@@ -73,8 +77,21 @@ class ApiBenchmarkTest {
             Load.Target server = new Load.Target("llama-server", "http://127.0.0.1:" + directPort
                     + "/v1/chat/completions", true);
             long pid = app.pid();
+            StringBuilder noNginx = new StringBuilder();
+            Optional<String> nginxBinary = Nginx.binary(Path.of("target", "nginx.txt"), noNginx);
+            if (nginxBinary.isPresent()) {
+                nginx = Nginx.start(nginxBinary.get(), freePort(), directPort);
+                waitFor200("http://127.0.0.1:" + nginx.port() + "/health", nginx.process(), null);
+            }
+            Load.Target proxy = nginx == null ? null
+                    : new Load.Target("nginx", "http://127.0.0.1:" + nginx.port() + "/v1/chat/completions", false);
+            List<Load.Target> targets = proxy == null ? List.of(server, api) : List.of(server, proxy, api);
 
             Load.run(server, Math.max(50, WARMUP / 10), 2, 16);
+            if (proxy != null) {
+                Load.run(proxy, Math.max(50, WARMUP / 10), 2, 16);
+                Load.run(proxy, 5, 1, 1000);
+            }
             int warmedUp = warmUp(api, pid);
             Load.run(api, 5, 1, 1000); // the long streams' own code paths
             Load.run(server, 5, 1, 1000);
@@ -84,74 +101,57 @@ class ApiBenchmarkTest {
                         "filename=" + Path.of("target", "app-steady.jfr").toAbsolutePath());
             }
 
-            // CPU of the application's JVM per request (16-token streams) and per token (1000-token streams)
-            Map<String, Long> c0 = ProcCpu.byThread(pid);
-            long[] us0 = ProcCpu.userSystemMs(pid);
-            Load.Result shortStreams = Load.run(api, CPU_REQUESTS, 2, 16);
-            long[] us1 = ProcCpu.userSystemMs(pid);
-            Map<String, Long> c1 = ProcCpu.byThread(pid);
+            // CPU per request (16-token streams) and per token (1000-token streams): the application, nginx
             int longRequests = Math.max(5, CPU_REQUESTS / 50);
+            // three times each, alternating, the medians: one reading moves by tens of percent on this machine
+            Nginx n = nginx;
+            List<RelayCpu> appRuns = new ArrayList<>();
+            List<RelayCpu> nginxRuns = new ArrayList<>();
+            for (int i = 0; i < CPU_RUNS; i++) {
+                appRuns.add(RelayCpu.measure(api, () -> ProcCpu.byThread(pid), pid, CPU_REQUESTS, longRequests));
+                if (n != null) {
+                    nginxRuns.add(RelayCpu.measure(proxy, () -> Map.of("nginx", n.cpuNanos()), -1, CPU_REQUESTS,
+                            longRequests));
+                }
+            }
+            RelayCpu appCpu = RelayCpu.median(appRuns);
+            RelayCpu nginxCpu = n == null ? null : RelayCpu.median(nginxRuns);
             long self = ProcessHandle.current().pid();
             long client0 = ProcCpu.total(ProcCpu.byThread(self));
             Load.Result longDirect = Load.run(server, longRequests, 1, 1000);
             // what reading a stream costs a JVM on this machine: the floor under a relay, which reads and writes
             double clientUsPerToken = (ProcCpu.total(ProcCpu.byThread(self)) - client0) / 1e3 / longDirect.tokens();
-            Map<String, Long> c2 = ProcCpu.byThread(pid);
-            Load.Result longApi = Load.run(api, longRequests, 1, 1000);
-            Map<String, Long> c3 = ProcCpu.byThread(pid);
-            Map<String, Long> perShort = ProcCpu.delta(c0, c1);
-            double msPerRequest = ProcCpu.total(perShort) / 1e6 / shortStreams.requests();
-            double idleMs = ProcCpu.total(ProcCpu.delta(c1, c2)) / 1e6; // the app's own background work meanwhile
-            double longMs = ProcCpu.total(ProcCpu.delta(c2, c3)) / 1e6;
-            double usPerToken = (longMs - msPerRequest * longApi.requests()) * 1000 / longApi.tokens();
-
             if (jfr) {
                 jcmd(pid, "JFR.stop", "name=steady");
             }
-            // throughput and time to first token, alternating; RSS while 16 streams are served
-            Map<Integer, List<double[]>> pairs = new LinkedHashMap<>();
+
+            // throughput and time to first token, the targets in turn (which goes first rotates, against drift);
+            // RSS while 16 streams are served
+            Map<Integer, Map<String, List<Load.Result>>> runs = new LinkedHashMap<>();
             AtomicLong maxRss = new AtomicLong();
             for (int c : CONCURRENCY) {
-                List<double[]> rows = new ArrayList<>();
-                for (int p = 0; p < PAIRS; p++) {
-                    boolean apiFirst = p % 2 == 1; // alternate which goes first, against drift
-                    Load.Result a = null, d = null;
-                    for (int k = 0; k < 2; k++) {
-                        if ((k == 0) == apiFirst) {
-                            RssSampler rss = c == 16 ? RssSampler.start(pid, maxRss) : null;
-                            a = Load.run(api, RUN_REQUESTS, c, 64);
-                            if (rss != null) {
-                                rss.stop();
-                            }
-                        } else {
-                            d = Load.run(server, RUN_REQUESTS, c, 64);
+                Map<String, List<Load.Result>> byTarget = new LinkedHashMap<>();
+                targets.forEach(t -> byTarget.put(t.name(), new ArrayList<>()));
+                for (int round = 0; round < PAIRS * 2; round++) {
+                    for (int k = 0; k < targets.size(); k++) {
+                        Load.Target t = targets.get((k + round) % targets.size());
+                        RssSampler rss = c == 16 && t == api ? RssSampler.start(pid, maxRss) : null;
+                        byTarget.get(t.name()).add(Load.run(t, RUN_REQUESTS, c, 64));
+                        if (rss != null) {
+                            rss.stop();
                         }
                     }
-                    rows.add(new double[] { d.tokensPerSecond(), a.tokensPerSecond(), d.ttft(0.5), a.ttft(0.5),
-                            d.ttft(0.99), a.ttft(0.99) });
                 }
-                pairs.put(c, rows);
+                runs.put(c, byTarget);
             }
 
-            // whole answers, one at a time
+            // whole answers, one at a time; 1000-token streams
             double[] wholeDirect = whole(server, 200), wholeApi = whole(api, 200);
+            Load.Result longApi = Load.run(api, longRequests, 1, 1000);
 
-            report.line("Machine: " + Report.machine() + ". Tiny model on one llama-server thread, `parallel=1` (the"
-                    + " demo's), client, application and llama-server sharing the cores. " + RUN_REQUESTS + " streamed"
-                    + " requests x 64 tokens per run, " + PAIRS + " alternating pairs per concurrency (medians).");
-            report.line("");
-            report.line("| concurrency | llama-server tokens/s | API tokens/s | API / direct | TTFT p50 direct / API ms"
-                    + " | TTFT p99 direct / API ms |");
-            report.line("|---|---|---|---|---|---|");
-            Map<Integer, Double> ratios = new LinkedHashMap<>();
-            for (Map.Entry<Integer, List<double[]>> e : pairs.entrySet()) {
-                double[] ratio = e.getValue().stream().mapToDouble(r -> r[1] / r[0]).toArray();
-                double m = median(ratio);
-                ratios.put(e.getKey(), m);
-                report.line(String.format("| %d | %.0f | %.0f | %.2fx | %.2f / %.2f | %.2f / %.2f |", e.getKey(),
-                        median(col(e.getValue(), 0)), median(col(e.getValue(), 1)), m, median(col(e.getValue(), 2)),
-                        median(col(e.getValue(), 3)), median(col(e.getValue(), 4)), median(col(e.getValue(), 5))));
-            }
+            ApiReport r = new ApiReport(report, RUN_REQUESTS, PAIRS * 2);
+            r.throughput(runs, proxy != null, noNginx.toString());
+            r.cpu(appCpu, nginxCpu, warmedUp, clientUsPerToken);
             report.line("");
             report.line(String.format("Whole answers (15 tokens, one at a time, median of 200): direct %.2f ms, API"
                     + " %.2f ms (%+.2f ms).", median(wholeDirect), median(wholeApi),
@@ -159,22 +159,15 @@ class ApiBenchmarkTest {
             report.line(String.format("1000-token streams: direct %.0f tokens/s, API %.0f tokens/s (%.2fx).",
                     longDirect.tokensPerSecond(), longApi.tokensPerSecond(),
                     longApi.tokensPerSecond() / longDirect.tokensPerSecond()));
-            report.line(String.format("Application JVM CPU (all threads, after %d warm-up requests, once the JIT"
-                    + " compilers had settled): %.3f ms per 16-token streamed request, %.1f us per streamed token"
-                    + " (1000-token streams, the per-request part taken off; %.1f ms of background work in the same"
-                    + " time, not counted).", warmedUp, msPerRequest, usPerToken, idleMs));
-            report.line(String.format("For scale: the benchmark's own client (java.net.http, another JVM) spends %.1f us"
-                    + " of CPU per token just reading a 1000-token stream from llama-server.", clientUsPerToken));
-            report.line("Per thread, per 16-token request: " + perThread(perShort, shortStreams.requests())
-                    + String.format(" (user %.3f ms, kernel %.3f ms).", (us1[0] - us0[0]) / (double) shortStreams.requests(),
-                            (us1[1] - us0[1]) / (double) shortStreams.requests()));
             report.line(String.format("Application RSS while serving 16 streams: %.0f MB (max).", maxRss.get() / 1e6));
             report.line(String.format("Ready: application %.0f ms after its JVM was spawned (its llama-servers"
                     + " included); a llama-server alone %.0f ms.", appReadyMs, directReadyMs));
             report.write();
-            Chart.ratios("target/benchmark-api.png", "OpenAI API tokens/s relative to llama-server directly", ratios,
-                    Report.machine());
+            r.chart("target/benchmark-api.png");
         } finally {
+            if (nginx != null) {
+                nginx.close();
+            }
             if (direct != null) {
                 direct.destroyForcibly();
             }
@@ -215,13 +208,6 @@ class ApiBenchmarkTest {
         }
     }
 
-    static String perThread(Map<String, Long> delta, int requests) {
-        StringBuilder s = new StringBuilder();
-        delta.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(6)
-                .forEach(e -> s.append(String.format("%s %.3f ms, ", e.getKey(), e.getValue() / 1e6 / requests)));
-        return s.length() > 2 ? s.substring(0, s.length() - 2) : "(none)";
-    }
-
     static double[] whole(Load.Target t, int n) throws Exception {
         String body = "{\"model\":\"default\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello, who are you?\"}],"
                 + "\"temperature\":0}";
@@ -239,10 +225,6 @@ class ApiBenchmarkTest {
             }
         }
         return ms;
-    }
-
-    static double[] col(List<double[]> rows, int i) {
-        return rows.stream().mapToDouble(r -> r[i]).toArray();
     }
 
     static double median(double[] v) {
@@ -273,12 +255,16 @@ class ApiBenchmarkTest {
         throw new IllegalStateException("no llama-server with --alias " + alias + " under the application");
     }
 
-    /** The same command on another port, without the application's key file. */
+    /** The same command on a loopback port, without the application's key file (or socket). */
     static List<String> withPort(List<String> command, int port) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < command.size(); i++) {
             String a = command.get(i);
             if (a.equals("--api-key-file")) {
+                i++;
+            } else if (a.equals("--host")) {
+                out.add(a);
+                out.add("127.0.0.1");
                 i++;
             } else if (a.equals("--port")) {
                 out.add(a);

@@ -28,6 +28,8 @@ import io.quarkiverse.rocm.runtime.langchain4j.RocmChatModel;
 import io.quarkiverse.rocm.runtime.langchain4j.RocmChatRequestParameters;
 import io.quarkiverse.rocm.runtime.server.Endpoint;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 
 /**
  * {@code RocmChatModel} streaming against LangChain4j's own {@code OpenAiStreamingChatModel} (langchain4j-open-ai on
@@ -36,8 +38,17 @@ import io.quarkus.test.junit.QuarkusTest;
  * it asserts nothing about speed and writes {@code target/benchmark-chat-model.md}.
  */
 @QuarkusTest
+@TestProfile(ChatModelBenchmarkTest.OnTcp.class)
 @Tag("benchmark")
 class ChatModelBenchmarkTest {
+
+    /** LangChain4j's OpenAI model reaches the same llama-server by its URL: a loopback port, not a socket. */
+    public static class OnTcp implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.rocm.unix-socket", "false");
+        }
+    }
 
     static final int REQUESTS = Integer.getInteger("bench.requests", 64);
     static final int PAIRS = Integer.getInteger("bench.pairs", 3);

@@ -18,6 +18,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 
 /**
  * The only code that speaks HTTP to a llama-server: a pooled, non-blocking Vert.x client. Every request is let in the
@@ -342,6 +343,9 @@ public final class LlamaServerClient implements AutoCloseable {
     private RequestOptions options(HttpMethod method, String path, Endpoint endpoint) {
         RequestOptions o = new RequestOptions().setMethod(method).setHost(endpoint.host()).setPort(endpoint.port())
                 .setSsl(endpoint.ssl()).setURI(endpoint.basePath().isEmpty() ? path : endpoint.basePath() + path);
+        if (endpoint.socket() != null) { // a local llama-server on its Unix domain socket (native transport)
+            o.setServer(SocketAddress.domainSocketAddress(endpoint.socket()));
+        }
         return endpoint.apiKey() == null ? o : o.putHeader("Authorization", "Bearer " + endpoint.apiKey());
     }
 

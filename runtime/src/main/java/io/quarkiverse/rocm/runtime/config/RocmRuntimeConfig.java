@@ -80,6 +80,15 @@ public interface RocmRuntimeConfig {
     Optional<Path> modelsDir();
 
     /**
+     * Let each local llama-server listen on a Unix domain socket in a folder only this application's user may enter,
+     * instead of a loopback port: no port to take, no TCP stack per token, and no other local user can connect. Used
+     * when the application's Vert.x runs on a native transport (Linux epoll, which this extension brings and prefers:
+     * {@code quarkus.vertx.prefer-native-transport}); otherwise, and for a model with a {@code port}, a loopback port.
+     */
+    @WithDefault("true")
+    boolean unixSocket();
+
+    /**
      * How long a starting llama-server may go without making progress (a new log line) before it is stopped and the
      * start fails. It resets with every line, so a large model may load for longer as long as it keeps logging.
      */

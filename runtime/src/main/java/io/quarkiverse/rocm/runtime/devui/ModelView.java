@@ -16,7 +16,8 @@ import io.quarkiverse.rocm.runtime.server.ModelStatus;
  * One model as the Dev UI's Models page shows it: its server's state and process, the GGUF metadata, its GPUs' VRAM
  * and the command line (secrets redacted).
  */
-public record ModelView(String name, String alias, String state, String reason, Long pid, Integer port, int contextSize,
+public record ModelView(String name, String alias, String state, String reason, Long pid, Integer port,
+        String listensOn, int contextSize,
         int parallel, int restarts, String lastExit, boolean embeddings, String summary, Long canaryMillis,
         List<Gpu> gpus, Map<String, Object> gguf, List<String> commandLine, String scheduled, Long unloadInSeconds,
         boolean pinned, int busy) {
@@ -35,7 +36,8 @@ public record ModelView(String name, String alias, String state, String reason, 
             GpuDevice.Vram v = g.vram();
             gpus.add(new Gpu(g.card(), g.gfxTarget(), g.pciAddress(), v.used(), v.total()));
         }
-        return new ModelView(st.name(), st.alias(), st.state().name(), st.reason(), st.pid(), st.port(),
+        String listensOn = st.socket() != null ? st.socket() : st.port() != null ? "127.0.0.1:" + st.port() : null;
+        return new ModelView(st.name(), st.alias(), st.state().name(), st.reason(), st.pid(), st.port(), listensOn,
                 st.contextSize(), st.parallel(), st.restarts(), st.lastExit(), st.embeddings(), st.servedBy(),
                 st.canaryMillis(), gpus, st.file().map(ModelView::gguf).orElse(Map.of()), st.commandLine(),
                 st.scheduled(), unloadIn(st.unloadAtNanos()), st.pinned(), st.busy());

@@ -40,6 +40,9 @@ abstract class ModelServerHealth implements HealthCheck {
             if (st.port() != null) {
                 b.withData(p + "port", st.port());
             }
+            if (st.socket() != null) {
+                b.withData(p + "socket", st.socket());
+            }
             b.withData(p + "restarts", st.restarts());
             st.file().ifPresent(f -> b.withData(p + "model", f.summary()));
             for (int i = 0; i < st.replicas().size(); i++) {

@@ -29,6 +29,7 @@ public final class LlamaServerProcess {
     public static final String LOG_CATEGORY = "llama-server";
     private static final Logger LOG = Logger.getLogger(LlamaServerProcess.class);
     private static final Pattern LISTENING = Pattern.compile("listening on https?://([^\\s:/]+|\\[[^]]+]):(\\d+)");
+    private static final Pattern LISTENING_UNIX = Pattern.compile("listening on unix://(\\S+)");
     // "0.00.029.640 I srv  llama_server: model loaded": elapsed time, level letter, message
     private static final Pattern LINE = Pattern.compile("^\\d+\\.\\d+\\.\\d+\\.\\d+ ([DIWEN]) (.*)$");
     private static final int KEPT_LINES = 40;
@@ -36,7 +37,7 @@ public final class LlamaServerProcess {
     private final String name;
     private final Process process;
     private final Logger serverLog;
-    private final CompletableFuture<Integer> port = new CompletableFuture<>();
+    private final CompletableFuture<Listening> listening = new CompletableFuture<>();
     private final CompletableFuture<Void> outputDrained = new CompletableFuture<>();
     private final ArrayDeque<String> lastLines = new ArrayDeque<>(KEPT_LINES);
     private final OutputLog output;
@@ -51,7 +52,7 @@ public final class LlamaServerProcess {
         pump.setDaemon(true);
         pump.setContextClassLoader(LlamaServerProcess.class.getClassLoader()); // see DaemonThreads
         pump.start();
-        process.onExit().thenRun(() -> port.completeExceptionally(new IllegalStateException("exited")));
+        process.onExit().thenRun(() -> listening.completeExceptionally(new IllegalStateException("exited")));
     }
 
     /**
@@ -84,9 +85,18 @@ public final class LlamaServerProcess {
                 .thenApply(v -> process.exitValue());
     }
 
-    /** Completes with the port once llama-server logs that it listens (after loading the model). */
-    public CompletableFuture<Integer> listeningPort() {
-        return port;
+    /**
+     * Where llama-server listens: a TCP port, or a Unix domain socket's path.
+     *
+     * @param port the TCP port, or 0 for a socket
+     * @param socket the socket's path, or null for TCP
+     */
+    public record Listening(int port, String socket) {
+    }
+
+    /** Completes with where llama-server listens once it logs that it does (after loading the model). */
+    public CompletableFuture<Listening> listening() {
+        return listening;
     }
 
     /** Nanotime of the last output line: how a stalled load is told from a slow one. */
@@ -153,10 +163,13 @@ public final class LlamaServerProcess {
                 }
                 output.append(line);
                 log(line);
-                if (!port.isDone()) {
+                if (!listening.isDone()) {
                     Matcher m = LISTENING.matcher(line);
+                    Matcher unix = LISTENING_UNIX.matcher(line);
                     if (m.find()) {
-                        port.complete(Integer.parseInt(m.group(2)));
+                        listening.complete(new Listening(Integer.parseInt(m.group(2)), null));
+                    } else if (unix.find()) {
+                        listening.complete(new Listening(0, unix.group(1)));
                     }
                 }
             }

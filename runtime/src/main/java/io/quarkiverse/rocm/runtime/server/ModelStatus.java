@@ -17,7 +17,8 @@ import io.quarkiverse.rocm.runtime.spec.RemoteSpec;
  *
  * @param word {@code loaded}, {@code loading}, {@code unloaded} or {@code failed}
  * @param pid the local process, or null
- * @param port where the ready server listens (for replicas: the first one), or null
+ * @param port the TCP port the ready server listens on (for replicas: the first one's), or null
+ * @param socket the Unix domain socket a ready local server listens on, or null
  * @param canaryMillis how long its last liveness probe took, or null
  * @param file the GGUF file's metadata, for a model this application runs
  * @param servedBy what serves it: {@code llama-server} with its file, or {@code remote: <urls>}
@@ -29,7 +30,7 @@ import io.quarkiverse.rocm.runtime.spec.RemoteSpec;
  * @param reportedContext the context size the server reported ({@code /props}), or null
  */
 public record ModelStatus(String name, String alias, ModelServer.State state, String reason, String word, Long pid,
-        Integer port, int restarts, String lastExit, Long canaryMillis, int contextSize, int parallel,
+        Integer port, String socket, int restarts, String lastExit, Long canaryMillis, int contextSize, int parallel,
         boolean embeddings, Optional<GgufMetadata> file, String servedBy, List<? extends ReplicaStatus> replicas,
         String rpcWorkers, List<GpuDevice> gpus, List<String> commandLine, String scheduled, boolean pinned,
         long unloadAtNanos, int busy, Integer reportedContext) {
@@ -50,7 +51,8 @@ public record ModelStatus(String name, String alias, ModelServer.State state, St
         }
         boolean loadable = s.loadable();
         return new ModelStatus(s.name(), s.spec().alias(), s.state(), s.reason(), word(s, scheduler),
-                s.pid().isPresent() ? s.pid().getAsLong() : null, e == null ? null : e.port(),
+                s.pid().isPresent() ? s.pid().getAsLong() : null, e == null || e.socket() != null ? null : e.port(),
+                e == null ? null : e.socket(),
                 s.restarts(), s.lastExit(), s.canaryLatencyMillis() >= 0 ? s.canaryLatencyMillis() : null,
                 s.spec().contextSize(), s.spec().parallel(), s.spec().embeddings(), file, servedBy, s.replicas(),
                 workers, s.gpus(), s.commandLine(), loadable ? scheduler.status(s.name()).name() : "REMOTE",

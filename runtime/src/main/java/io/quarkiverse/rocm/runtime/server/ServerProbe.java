@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * The supervisor's own requests to a llama-server, on the JDK's HTTP client (no Vert.x, so the supervisor stays plain
- * Java): {@code /health} while it starts, {@code /props} once it is ready, {@code /slots} for the canary, and the
- * probes of remote replicas.
+ * Java), or over its Unix domain socket ({@link UnixHttp}): {@code /health} while it starts, {@code /props} once it is
+ * ready, {@code /slots} for the canary, and the probes of remote replicas.
  */
 public final class ServerProbe {
 
@@ -31,6 +31,25 @@ public final class ServerProbe {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
+        }
+    }
+
+    /** The status of {@code GET path} of a local server at {@code at} (a TCP port or a socket), or -1. */
+    public static int status(Endpoint at, String path, String apiKey, Duration timeout) {
+        return at.socket() != null ? UnixHttp.get(java.nio.file.Path.of(at.socket()), path, apiKey, timeout).status()
+                : status(at.host(), at.port(), path, apiKey, timeout);
+    }
+
+    /** {@code GET /props} of a local server at {@code at}; empty when it does not answer it. */
+    public static Optional<ServerProps> props(Endpoint at, Duration timeout) {
+        if (at.socket() == null) {
+            return props(at.host(), at.port(), at.apiKey(), timeout);
+        }
+        Answer a = UnixHttp.get(java.nio.file.Path.of(at.socket()), "/props", at.apiKey(), timeout);
+        try {
+            return a.status() == 200 ? Optional.of(ServerProps.parse(a.body())) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 

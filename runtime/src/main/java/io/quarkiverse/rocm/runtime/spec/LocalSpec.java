@@ -34,12 +34,13 @@ import io.quarkiverse.rocm.runtime.scheduling.Policy;
  * @param plannedBytes the memory it needs, estimated from the GGUF (weights, KV cache, headroom)
  * @param policy when the scheduler may unload it
  * @param rpcWorkers the llama.cpp RPC workers holding part of the model (none for most)
+ * @param unixSocket whether it listens on a Unix domain socket rather than a loopback port
  */
 public record LocalSpec(String name, String alias, CommandLine command, String binaryVersion, GgufMetadata model,
         int contextSize, int parallel, Map<String, String> environment, int port,
         boolean embeddings, Duration startupTimeout, Duration stopTimeout, RestartPolicy restart,
         Duration canaryInterval, Duration canaryTimeout, List<GpuDevice> gpus, long plannedBytes,
-        Policy policy, RpcWorkers rpcWorkers) implements ServerSpec {
+        Policy policy, RpcWorkers rpcWorkers, boolean unixSocket) implements ServerSpec {
 
     /** The llama-server binary. */
     public Path binary() {

@@ -37,8 +37,9 @@ final class LocalSpecs {
     private LocalSpecs() {
     }
 
+    /** @param unixSockets whether the application can reach a llama-server on a Unix domain socket */
     static LocalSpec of(RocmRuntimeConfig config, String name, ModelConfig m, Path discovered, Path binary,
-            String version, List<GpuDevice> gpus, Map<String, String> env) {
+            String version, List<GpuDevice> gpus, Map<String, String> env, boolean unixSockets) {
         Path file = discovered != null ? discovered : ModelCatalog.modelFile(name, m);
         GgufMetadata meta;
         try {
@@ -122,7 +123,8 @@ final class LocalSpecs {
                 ServerSpecs.restart(config), config.canary().interval(), config.canary().timeout(), selection.visible(),
                 // planned as an even split with the workers (llama.cpp splits by free memory); measured after the load
                 estimate.total() / (workers.workers().size() + 1),
-                new Policy(m.keepAlive().orElse(null), m.pinned()), workers);
+                new Policy(m.keepAlive().orElse(null), m.pinned()), workers,
+                unixSockets && config.unixSocket() && m.port() == 0);
     }
 
     /** The model's RPC workers, validated; the binary must be able to use them. */

@@ -38,7 +38,18 @@ public final class ServerSpecs {
         return ModelCatalog.modelNames(config, !ModelCatalog.discovered(config).isEmpty());
     }
 
+    /** The specs of every model, their llama-servers on loopback ports. */
     public static List<ServerSpec> from(RocmRuntimeConfig config, Map<String, String> env) {
+        return from(config, env, false);
+    }
+
+    /**
+     * The specs of every model.
+     *
+     * @param unixSockets whether the application's HTTP client can reach a llama-server on a Unix domain socket (its
+     *        Vert.x runs on a native transport): then they listen on one, as {@code quarkus.rocm.unix-socket} says
+     */
+    public static List<ServerSpec> from(RocmRuntimeConfig config, Map<String, String> env, boolean unixSockets) {
         List<ServerSpec> specs = new ArrayList<>();
         Map<String, String> aliases = new LinkedHashMap<>();
         Map<String, Path> found = ModelCatalog.discovered(config);
@@ -72,7 +83,7 @@ public final class ServerSpecs {
                     LOG.debugf("Using llama-server %s (%s) from %s", binary.path(), version, binary.source());
                     gpus = AmdGpus.scan(config.gpu().sysfsRoot());
                 }
-                spec = LocalSpecs.of(config, name, m, model.getValue(), binary.path(), version, gpus, env);
+                spec = LocalSpecs.of(config, name, m, model.getValue(), binary.path(), version, gpus, env, unixSockets);
             }
             String other = aliases.put(spec.alias(), name);
             if (other != null) {

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.quarkiverse.rocm.runtime.rpc.RpcConnections;
 import io.quarkiverse.rocm.runtime.rpc.RpcWorkers;
+import io.quarkiverse.rocm.runtime.server.Endpoint;
 import io.quarkiverse.rocm.runtime.server.ServerProbe;
 import io.quarkiverse.rocm.runtime.spec.LocalSpec;
 
@@ -20,7 +21,6 @@ import io.quarkiverse.rocm.runtime.spec.LocalSpec;
 final class Canary {
 
     private final LocalSpec spec;
-    private final String apiKey;
     private final ScheduledExecutorService timer;
     private final Executor probes;
     private ScheduledFuture<?> schedule;
@@ -31,21 +31,20 @@ final class Canary {
     private volatile long latencyMillis = -1;
     private volatile String workersFailure;
 
-    Canary(LocalSpec spec, String apiKey, ScheduledExecutorService timer, Executor probes) {
+    Canary(LocalSpec spec, ScheduledExecutorService timer, Executor probes) {
         this.spec = spec;
-        this.apiKey = apiKey;
         this.timer = timer;
         this.probes = probes;
     }
 
-    /** Probes the server {@code pid} on {@code port} every canary interval, from now on. */
-    synchronized void start(int port, long pid) {
+    /** Probes the server {@code pid} at {@code at} (with its key) every canary interval, from now on. */
+    synchronized void start(Endpoint at, long pid) {
         stop();
         failure = null;
         workersFailure = null;
         inFlight = false;
         long every = spec.canaryInterval().toMillis();
-        schedule = timer.scheduleWithFixedDelay(() -> probe(port, pid), every, every, TimeUnit.MILLISECONDS);
+        schedule = timer.scheduleWithFixedDelay(() -> probe(at, pid), every, every, TimeUnit.MILLISECONDS);
     }
 
     synchronized void stop() {
@@ -55,14 +54,14 @@ final class Canary {
         }
     }
 
-    private void probe(int port, long pid) {
+    private void probe(Endpoint at, long pid) {
         if (inFlight) {
             return; // the previous probe still hangs: problem() reports it
         }
         inFlight = true;
         startedNanos = System.nanoTime();
         probes.execute(() -> {
-            int status = ServerProbe.status(LocalServer.HOST, port, "/slots", apiKey, spec.canaryTimeout());
+            int status = ServerProbe.status(at, "/slots", at.apiKey(), spec.canaryTimeout());
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
             if (status == 200) {
                 failure = null;

@@ -51,7 +51,7 @@ final class Launch {
     private static final long WORKER_RETRY_MILLIS = 500;
 
     private final LocalSpec spec;
-    private final KeyFile key;
+    private final PrivateFiles files;
     private final OutputLog output;
     private final ScheduledExecutorService timer;
     private final Executor probes;
@@ -62,10 +62,10 @@ final class Launch {
     private long startNanos;
     private long nextProgressLog;
 
-    Launch(LocalSpec spec, KeyFile key, OutputLog output, ScheduledExecutorService timer, Executor probes,
+    Launch(LocalSpec spec, PrivateFiles files, OutputLog output, ScheduledExecutorService timer, Executor probes,
             Outcome outcome) {
         this.spec = spec;
-        this.key = key;
+        this.files = files;
         this.output = output;
         this.timer = timer;
         this.probes = probes;
@@ -128,7 +128,9 @@ final class Launch {
             startNanos = System.nanoTime();
             nextProgressLog = startNanos + PROGRESS_LOG_INTERVAL.toNanos();
             try {
-                command = spec.command().launch(LocalServer.HOST, spec.port(), key.write());
+                // a Unix domain socket in the private folder when the client can use one, else a loopback port
+                String host = spec.unixSocket() ? files.socket().toString() : LocalServer.HOST;
+                command = spec.command().launch(host, spec.port(), files.writeKey());
                 Map<String, String> env = new HashMap<>(spec.environment());
                 env.put(Orphans.OWNER_VARIABLE, Orphans.ownerTag());
                 LOG.debugf("Starting %s", command);
@@ -142,7 +144,11 @@ final class Launch {
             watchdog = timer.scheduleWithFixedDelay(() -> watch(p), 200, 200, TimeUnit.MILLISECONDS);
         }
         outcome.spawned(this, p, command);
-        p.listeningPort().thenAccept(port -> timer.execute(() -> checkHealth(p, port, 0)));
+        p.listening().thenAccept(at -> {
+            Endpoint endpoint = at.socket() != null ? Endpoint.unix(at.socket(), files.key(), p.pid())
+                    : new Endpoint(LocalServer.HOST, at.port(), files.key(), p.pid());
+            timer.execute(() -> checkHealth(p, endpoint, 0));
+        });
     }
 
     /** Fails a start that makes no progress; logs progress of long loads. */
@@ -170,22 +176,21 @@ final class Launch {
         }
     }
 
-    private void checkHealth(LlamaServerProcess p, int port, int attempt) {
+    private void checkHealth(LlamaServerProcess p, Endpoint at, int attempt) {
         if (!outcome.current(this) || !p.isAlive()) {
             return;
         }
-        int status = ServerProbe.status(LocalServer.HOST, port, "/health", null, HEALTH_TIMEOUT);
+        int status = ServerProbe.status(at, "/health", null, HEALTH_TIMEOUT);
         if (status == 200) {
             // one local call before requests are let in, so what the chat template can do is known when they come
-            ServerProps props = ServerProbe.props(LocalServer.HOST, port, key.key(), HEALTH_TIMEOUT).orElse(null);
+            ServerProps props = ServerProbe.props(at, HEALTH_TIMEOUT).orElse(null);
             done();
-            key.delete(); // read at start; no need to leave the secret on disk
-            outcome.ready(this, p, new Endpoint(LocalServer.HOST, port, key.key(), p.pid()), props,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+            files.deleteKey(); // read at start; no need to leave the secret on disk
+            outcome.ready(this, p, at, props, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
             return;
         }
         // 503 while loading: look again soon (the watchdog ends this if the server stalls or exits)
         long delay = Math.min(50L << Math.min(attempt, 4), 500);
-        timer.schedule(() -> checkHealth(p, port, attempt + 1), delay, TimeUnit.MILLISECONDS);
+        timer.schedule(() -> checkHealth(p, at, attempt + 1), delay, TimeUnit.MILLISECONDS);
     }
 }

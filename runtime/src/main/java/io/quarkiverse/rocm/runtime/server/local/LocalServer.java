@@ -45,7 +45,7 @@ public final class LocalServer extends LifecycleServer {
     private static final ExecutorService PROBES = Executors.newCachedThreadPool(DaemonThreads.named("rocm-canary"));
 
     private final LocalSpec spec;
-    private final KeyFile key = new KeyFile();
+    private final PrivateFiles files = new PrivateFiles();
     private final OutputLog output = new OutputLog(OUTPUT_LINES);
     private final CrashPolicy crashes;
     private final Canary canary;
@@ -64,7 +64,7 @@ public final class LocalServer extends LifecycleServer {
     public LocalServer(LocalSpec spec) {
         this.spec = spec;
         this.crashes = new CrashPolicy(spec.restart());
-        this.canary = new Canary(spec, key.key(), TIMER, PROBES);
+        this.canary = new Canary(spec, TIMER, PROBES);
         this.exits = new Exits(spec.rpcWorkers(), PROBES);
     }
 
@@ -171,7 +171,7 @@ public final class LocalServer extends LifecycleServer {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         }
         synchronized (lock) {
-            key.delete();
+            files.deleteAll();
             end(State.STOPPED, "stopped", "llama-server '" + spec.displayName() + "' was stopped");
         }
     }
@@ -184,7 +184,7 @@ public final class LocalServer extends LifecycleServer {
             if (!in(State.STARTING, State.RESTARTING)) {
                 return;
             }
-            launch = new Launch(spec, key, output, TIMER, PROBES, outcome);
+            launch = new Launch(spec, files, output, TIMER, PROBES, outcome);
             launch.begin();
         }
     }
@@ -236,9 +236,10 @@ public final class LocalServer extends LifecycleServer {
                 crashes.ready();
                 readySinceNanos = System.nanoTime();
                 LocalServer.this.ready(endpoint, "ready in " + ms + " ms");
-                LOG.infof("llama-server '%s' ready on %s:%d in %d ms (pid %d, context %d x %d slots)",
-                        spec.displayName(), HOST, at.port(), ms, p.pid(), spec.contextSize(), spec.parallel());
-                canary.start(at.port(), p.pid());
+                LOG.infof("llama-server '%s' ready on %s in %d ms (pid %d, context %d x %d slots)",
+                        spec.displayName(), at.socket() != null ? at.socket() : HOST + ":" + at.port(), ms, p.pid(),
+                        spec.contextSize(), spec.parallel());
+                canary.start(at, p.pid());
             }
         }
 
@@ -351,7 +352,7 @@ public final class LocalServer extends LifecycleServer {
     /** Marks the server failed and fails whoever waits. Caller holds the lock. */
     private void fail(LlamaServerProcess p, String message) {
         endLaunch();
-        key.delete();
+        files.deleteAll();
         canary.stop();
         end(State.FAILED, message, message);
         LOG.error(message);

@@ -37,10 +37,7 @@ public final class Replica implements ReplicaStatus {
     Replica(int index, URI url, String apiKey) {
         this.index = index;
         this.url = url;
-        boolean ssl = "https".equals(url.getScheme());
-        int port = url.getPort() > 0 ? url.getPort() : ssl ? 443 : 80;
-        this.endpoint = new Endpoint(url.getHost(), port, apiKey, -1, url.toString(), ssl,
-                url.getRawPath() == null ? "" : url.getRawPath());
+        this.endpoint = Endpoint.replica(url, apiKey);
     }
 
     public int index() {

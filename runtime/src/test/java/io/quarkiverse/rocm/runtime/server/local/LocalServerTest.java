@@ -2,6 +2,7 @@ package io.quarkiverse.rocm.runtime.server.local;
 
 import static io.quarkiverse.rocm.runtime.TestSupport.signal;
 import static io.quarkiverse.rocm.runtime.TestSupport.tinySpec;
+import static io.quarkiverse.rocm.runtime.TestSupport.tinyUnixSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -75,6 +76,27 @@ class LocalServerTest {
 
     static boolean alive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    @Test
+    void onAUnixSocketOnlyThisUserWithTheKeyGetsIn() throws Exception {
+        ModelServer server = server(tinyUnixSpec());
+        Endpoint endpoint = await(server.start());
+        java.nio.file.Path socket = java.nio.file.Path.of(endpoint.socket());
+        assertThat(socket).exists().hasFileName("llama-server.sock");
+        assertThat(endpoint.port()).as("no port taken").isZero();
+        assertThat(java.nio.file.Files.getPosixFilePermissions(socket.getParent()))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        assertThat(server.commandLine()).containsSubsequence("--host", socket.toString());
+        assertThat(ServerProbe.status(endpoint, "/slots", null, java.time.Duration.ofSeconds(2)))
+                .as("the key is required").isEqualTo(401);
+        assertThat(ServerProbe.status(endpoint, "/slots", endpoint.apiKey(), java.time.Duration.ofSeconds(2)))
+                .isEqualTo(200);
+        assertThat(ServerProbe.props(endpoint, java.time.Duration.ofSeconds(2))).hasValueSatisfying(
+                p -> assertThat(p.contextSize()).isEqualTo(4096));
+        server.stop();
+        assertThat(alive(endpoint.pid())).isFalse();
+        assertThat(socket.getParent()).as("the private folder is removed").doesNotExist();
     }
 
     @Test
