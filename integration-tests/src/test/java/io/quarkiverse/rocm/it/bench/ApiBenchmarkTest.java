@@ -36,7 +36,7 @@ class ApiBenchmarkTest {
     static final int CPU_REQUESTS = Integer.getInteger("bench.cpu-requests", 1000);
     static final int RUN_REQUESTS = Integer.getInteger("bench.requests", 64);
     static final int PAIRS = Integer.getInteger("bench.pairs", 3);
-    static final int CPU_RUNS = Integer.getInteger("bench.cpu-runs", 3);
+    static final int CPU_RUNS = Integer.getInteger("bench.cpu-runs", 5);
     static final int[] CONCURRENCY = { 1, 4, 16 };
 
     final Report report = new Report("target/benchmark-api.md");
@@ -97,13 +97,13 @@ class ApiBenchmarkTest {
             Load.run(server, 5, 1, 1000);
             boolean jfr = Boolean.getBoolean("bench.jfr");
             if (jfr) { // the steady state only: -Dbench.jfr=true writes target/app-steady.jfr
-                jcmd(pid, "JFR.start", "name=steady", "settings=profile",
+                jcmd(pid, "JFR.start", "name=steady", "settings=" + System.getProperty("bench.jfr-settings", "profile"),
                         "filename=" + Path.of("target", "app-steady.jfr").toAbsolutePath());
             }
 
             // CPU per request (16-token streams) and per token (1000-token streams): the application, nginx
-            int longRequests = Math.max(5, CPU_REQUESTS / 50);
-            // three times each, alternating, the medians: one reading moves by tens of percent on this machine
+            int longRequests = Math.max(5, CPU_REQUESTS / 30);
+            // several times each, alternating, the medians: one reading moves by tens of percent on this machine
             Nginx n = nginx;
             List<RelayCpu> appRuns = new ArrayList<>();
             List<RelayCpu> nginxRuns = new ArrayList<>();
@@ -152,6 +152,7 @@ class ApiBenchmarkTest {
             ApiReport r = new ApiReport(report, RUN_REQUESTS, PAIRS * 2);
             r.throughput(runs, proxy != null, noNginx.toString());
             r.cpu(appCpu, nginxCpu, warmedUp, clientUsPerToken);
+            r.runs(appRuns, nginxRuns);
             report.line("");
             report.line(String.format("Whole answers (15 tokens, one at a time, median of 200): direct %.2f ms, API"
                     + " %.2f ms (%+.2f ms).", median(wholeDirect), median(wholeApi),

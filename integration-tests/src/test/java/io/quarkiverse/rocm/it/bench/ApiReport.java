@@ -76,6 +76,17 @@ final class ApiReport {
                         app.kernelMs() / (double) app.requests()));
     }
 
+    /** Every run's figures, for the spread behind the medians. */
+    void runs(List<RelayCpu> app, List<RelayCpu> nginx) {
+        report.line("Each run, ms per request / us per token: application " + each(app) + (nginx.isEmpty() ? ""
+                : "; nginx " + each(nginx)) + ".");
+    }
+
+    private static String each(List<RelayCpu> runs) {
+        return String.join(", ", runs.stream()
+                .map(r -> String.format("%.3f / %.1f", r.msPerRequest(), r.usPerToken())).toList());
+    }
+
     void chart(String file) throws IOException {
         Chart.bars(file, "Tokens/s relative to llama-server directly: nginx and this application's API", chart,
                 Report.machine());
