@@ -3,14 +3,23 @@ package io.quarkiverse.rocm.deployment;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
+import jakarta.inject.Singleton;
+
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.jandex.ClassInfo;
 import org.jboss.jandex.DotName;
 
+import io.quarkiverse.rocm.runtime.access.AccessBeans;
+import io.quarkiverse.rocm.runtime.access.ApiAccessPolicy;
+import io.quarkiverse.rocm.runtime.access.ApiKeyIdentityProvider;
+import io.quarkiverse.rocm.runtime.access.ApiKeyMechanism;
+import io.quarkiverse.rocm.runtime.access.ApiPaths;
+import io.quarkiverse.rocm.runtime.rest.ApiRefusals;
 import io.quarkiverse.rocm.runtime.rest.OpenAiRecorder;
 import io.quarkiverse.rocm.runtime.rest.OpenAiRequests;
 import io.quarkiverse.rocm.runtime.rest.OpenAiResource;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
+import io.quarkus.arc.deployment.SyntheticBeanBuildItem;
 import io.quarkus.deployment.Capabilities;
 import io.quarkus.deployment.Capability;
 import io.quarkus.deployment.annotations.BuildProducer;
@@ -52,15 +61,29 @@ class RocmOpenAiProcessor {
         index.produce(new AdditionalIndexedClassesBuildItem(OpenAiResource.class.getName()));
         // indexed alone it would not be a bean, and every call would fail
         beans.produce(AdditionalBeanBuildItem.unremovableOf(OpenAiResource.class));
+        // the keys as Quarkus Security identities, and who may call what
+        beans.produce(AdditionalBeanBuildItem.builder().setUnremovable().addBeanClasses(AccessBeans.class,
+                ApiKeyMechanism.class, ApiKeyIdentityProvider.class, ApiAccessPolicy.class, ApiRefusals.class).build());
+    }
+
+    /** Where the API is (below the HTTP root path), for its security policy. */
+    @BuildStep(onlyIf = Enabled.class)
+    @Record(ExecutionTime.STATIC_INIT)
+    SyntheticBeanBuildItem paths(RocmBuildTimeConfig config, OpenAiRecorder recorder) {
+        String http = ConfigProvider.getConfig().getOptionalValue("quarkus.http.root-path", String.class).orElse("/");
+        http = http.endsWith("/") ? http.substring(0, http.length() - 1) : http;
+        return SyntheticBeanBuildItem.configure(ApiPaths.class).scope(Singleton.class).unremovable()
+                .supplier(recorder.paths(http + apiRoot(config))).done();
     }
 
     @BuildStep(onlyIf = Enabled.class)
     @Record(ExecutionTime.RUNTIME_INIT)
     void relays(RocmBuildTimeConfig config, OpenAiRecorder recorder, BuildProducer<RouteBuildItem> routes) {
         String root = apiRoot(config);
-        // the API keys first, for every route of the API: the relays and the REST resource's
+        // what Quarkus Security refused on any route of the API (the relays and the REST resource's), in its shape
         routes.produce(RouteBuildItem.newApplicationRoute(root + "/*")
-                .withOrder(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 2).withRequestHandler(recorder.apiKeys()).build());
+                .withOrder(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 2).withRequestHandler(recorder.refusals())
+                .asFailureRoute().build());
         for (OpenAiRequests.Kind kind : OpenAiRequests.Kind.values()) {
             String path = root + "/" + kind.path();
             // before the HTTP server's own body limit (order -2), which would answer a large body with a bare 413

@@ -16,14 +16,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.quarkiverse.rocm.runtime.server.ModelServers;
 import io.quarkus.test.QuarkusUnitTest;
 
-/** {@code POST /v1/models/{id}/unload} and {@code /load}, behind the API key; a model serving a request is not cut. */
+/** {@code POST /v1/models/{id}/unload} and {@code /load}, behind an operator's key; a model serving a request is not cut. */
 public class OperatorEndpointsTest {
 
     static final String KEY = "sk-operator";
 
     @RegisterExtension
     static final QuarkusUnitTest app = SchedulingModels.app("alpha")
-            .overrideConfigKey("quarkus.rocm.openai.api-keys", KEY);
+            .overrideConfigKey("quarkus.rocm.openai.operator-keys", KEY);
 
     @Inject
     ModelServers servers;

@@ -32,11 +32,6 @@ final class OpenAiErrors {
         return of(400, "invalid_request_error", null, param, message);
     }
 
-    static Answer unauthorized() {
-        return of(401, "invalid_request_error", "invalid_api_key", null,
-                "Incorrect API key provided. Send it as 'Authorization: Bearer <key>' (quarkus.rocm.openai.api-keys).");
-    }
-
     static Answer modelNotFound(String model, List<String> known) {
         return of(404, "invalid_request_error", "model_not_found", "model", "The model '" + model
                 + "' does not exist. Available models: " + String.join(", ", known) + ".");

@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import io.quarkiverse.rocm.runtime.access.ApiPaths;
 import io.quarkiverse.rocm.runtime.client.ExchangeObserver;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClients;
 import io.quarkiverse.rocm.runtime.config.RocmRuntimeConfig;
@@ -50,21 +51,30 @@ public class OpenAiRecorder {
         };
     }
 
-    /** The one check of the API keys, in front of every route of the API. */
-    public Handler<RoutingContext> apiKeys() {
-        return new ApiKeyHandler(config.getValue().openai().apiKeys(), new Supplier<>() {
-            private volatile ExchangeObserver observer;
+    /** The API's refusals (what Quarkus Security forbade) in OpenAI's shape: the failure handler of its routes. */
+    public Handler<RoutingContext> refusals() {
+        return new Handler<>() {
+            private volatile ApiRefusals refusals;
 
             @Override
-            public ExchangeObserver get() {
-                ExchangeObserver o = observer;
-                if (o == null) {
-                    InjectableInstance<ExchangeObserver> observers = Arc.container().select(ExchangeObserver.class);
-                    o = observer = observers.isResolvable() ? observers.get() : ExchangeObserver.NOOP;
+            public void handle(RoutingContext ctx) {
+                ApiRefusals r = refusals;
+                if (r == null) {
+                    r = refusals = Arc.container().instance(ApiRefusals.class).get();
                 }
-                return o;
+                r.handle(ctx);
             }
-        });
+        };
+    }
+
+    /** Where the API is, for its security policy. */
+    public Supplier<ApiPaths> paths(String root) {
+        return new Supplier<>() {
+            @Override
+            public ApiPaths get() {
+                return new ApiPaths(root);
+            }
+        };
     }
 
     /** Refuses bodies above the API's or the HTTP server's limit in OpenAI's shape. */

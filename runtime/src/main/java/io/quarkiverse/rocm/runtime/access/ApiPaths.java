@@ -1,0 +1,29 @@
+package io.quarkiverse.rocm.runtime.access;
+
+import io.vertx.core.http.HttpMethod;
+
+/**
+ * Where the API is (its root below the HTTP root path, {@code /v1} by default) and which of its routes are the
+ * operators': {@code POST {root}/models/{id}/load} and {@code /unload}.
+ */
+public record ApiPaths(String root) {
+
+    /** Whether a request's normalised path is one of the API's. */
+    public boolean api(String path) {
+        return path.startsWith(root) && (path.length() == root.length() || path.charAt(root.length()) == '/');
+    }
+
+    /** Whether a request is an operator's action. */
+    public boolean operator(HttpMethod method, String path) {
+        if (method != HttpMethod.POST || !path.startsWith(root + "/models/")) {
+            return false;
+        }
+        int id = root.length() + "/models/".length();
+        int slash = path.indexOf('/', id);
+        if (slash <= id || path.indexOf('/', slash + 1) >= 0) {
+            return false;
+        }
+        String action = path.substring(slash + 1);
+        return action.equals("load") || action.equals("unload");
+    }
+}
