@@ -14,7 +14,8 @@ final class Slots {
     }
 
     static boolean anyProcessing(LlamaServerClient client) throws Exception {
-        LlamaServerClient.Response r = client.send(HttpMethod.GET, "/slots", null, 5000).get(10, TimeUnit.SECONDS);
+        LlamaServerClient.Response r = client.send(HttpMethod.GET, "/slots", null, 5000,
+                io.quarkiverse.rocm.runtime.client.ExchangeObserver.Request.OWN).get(10, TimeUnit.SECONDS);
         JsonArray slots = new JsonArray(r.body());
         for (int i = 0; i < slots.size(); i++) {
             if (slots.getJsonObject(i).getBoolean("is_processing")) {

@@ -23,6 +23,7 @@ final class Admission {
     private final LlamaServerClient client;
     private final ModelServer server;
     private final ExchangeObserver.Exchange exchange;
+    private final String caller;
     private final Supplier<byte[]> body;
     private final boolean gated;
     private final CompletableFuture<Void> gone = new CompletableFuture<>();
@@ -33,14 +34,17 @@ final class Admission {
     private boolean released;
 
     /**
+     * @param caller who asked: the gate's line takes callers in turn
      * @param body the request's JSON, read only when its route needs it (a pool's prefix affinity)
      * @param gated whether the request takes a place in the gate and a lease (requests do; the metrics bridge's own
      *        {@code GET /metrics} of a ready server does not)
      */
-    Admission(LlamaServerClient client, ExchangeObserver.Exchange exchange, Supplier<byte[]> body, boolean gated) {
+    Admission(LlamaServerClient client, ExchangeObserver.Exchange exchange, String caller, Supplier<byte[]> body,
+            boolean gated) {
         this.client = client;
         this.server = client.server();
         this.exchange = exchange;
+        this.caller = caller;
         this.body = body;
         this.gated = gated;
     }
@@ -54,9 +58,11 @@ final class Admission {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         CompletableFuture<Void> in;
         if (gated) {
-            CompletableFuture<Gate.Permit> p = client.gate().acquire();
-            if (p == null) {
-                return CompletableFuture.failedFuture(busy());
+            CompletableFuture<Gate.Permit> p = client.gate().acquire(caller);
+            if (p.isCompletedExceptionally()) {
+                return p.handle((x, refused) -> {
+                    throw busy((Gate.Refused) (refused instanceof CompletionException c ? c.getCause() : refused));
+                });
             }
             place = p;
             in = p.thenCompose(granted -> {
@@ -182,10 +188,19 @@ final class Admission {
                 });
     }
 
-    private UpstreamException busy() {
+    private UpstreamException busy(Gate.Refused refused) {
         Gate gate = client.gate();
-        return new UpstreamException(UpstreamException.Kind.BUSY, "model '" + server.spec().alias() + "' is busy: "
-                + gate.inFlight() + " requests at llama-server and " + gate.queued() + " waiting ("
-                + server.spec().property("max-queue") + "=" + gate.maxQueue() + "); retry shortly", null);
+        String why = switch (refused.reason()) {
+            case QUEUE_FULL -> "model '" + server.spec().alias() + "' is busy: " + refused.inFlight()
+                    + " requests at llama-server and " + refused.queued() + " waiting ("
+                    + server.spec().property("max-queue") + "=" + gate.maxQueue() + "); retry shortly";
+            case CALLER_QUEUE_FULL -> "caller '" + caller + "' has " + refused.inFlight() + " requests at model '"
+                    + server.spec().alias() + "' and " + refused.queued() + " waiting, its limit ("
+                    + server.spec().property("caller-max-queue") + "=" + gate.callerMaxQueue()
+                    + (gate.callerMaxInFlight() > 0 ? ", " + server.spec().property("caller-max-in-flight") + "="
+                            + gate.callerMaxInFlight() : "")
+                    + "); retry when one of them has ended";
+        };
+        return new UpstreamException(UpstreamException.Kind.BUSY, why, null);
     }
 }

@@ -1,16 +1,49 @@
 package io.quarkiverse.rocm.runtime.client;
 
+import java.util.List;
+
 /**
- * Sees every request to a llama-server, for metrics: when it starts, is admitted past the queue, receives its first
- * and every further token, what it used, and how it ended. Implementations must be fast and must not throw.
+ * Sees every request to a llama-server, for metrics, traces and the Dev UI: when it starts and for whom, is admitted
+ * past the queue, receives its first and every further token, what it used, and how it ended. Implementations must be
+ * fast and must not throw.
  */
 public interface ExchangeObserver {
 
     /** Observes nothing. */
-    ExchangeObserver NOOP = (model, endpoint) -> Exchange.NOOP;
+    ExchangeObserver NOOP = (model, endpoint, request) -> Exchange.NOOP;
 
-    /** A request of {@code endpoint} (for example {@code /v1/chat/completions}) to model {@code model} starts. */
-    Exchange start(String model, String endpoint);
+    /**
+     * A request of {@code endpoint} (for example {@code /v1/chat/completions}) to model {@code model} (its name in
+     * this application) starts.
+     */
+    Exchange start(String model, String endpoint, Request request);
+
+    /** All of {@code observers}, in turn. */
+    static ExchangeObserver all(List<ExchangeObserver> observers) {
+        return switch (observers.size()) {
+            case 0 -> NOOP;
+            case 1 -> observers.get(0);
+            default -> new ExchangeObservers(List.copyOf(observers));
+        };
+    }
+
+    /**
+     * Who asked, and the generation parameters it gave (null when not given): the caller is the identity's name (an
+     * API key's, the authenticated principal's), {@value #ANONYMOUS} without one, {@value #APPLICATION} for the
+     * application's own calls through the chat and embedding models.
+     */
+    record Request(String caller, Integer maxTokens, Double temperature, Double topP) {
+
+        public static final String ANONYMOUS = "anonymous";
+        public static final String APPLICATION = "application";
+
+        /** The application's own request, without parameters. */
+        public static final Request OWN = new Request(APPLICATION, null, null, null);
+
+        public static Request of(String caller) {
+            return new Request(caller, null, null, null);
+        }
+    }
 
     /** One request. */
     interface Exchange {
@@ -30,8 +63,8 @@ public interface ExchangeObserver {
         default void token() {
         }
 
-        /** Token usage and generation speed, as llama-server reported them. */
-        default void usage(int promptTokens, int completionTokens, double tokensPerSecond) {
+        /** What the answer used and how it finished, as llama-server reported it. */
+        default void usage(Usage usage) {
         }
 
         /** It ended: the HTTP status, 499 when the caller cancelled, 0 when the connection broke. */

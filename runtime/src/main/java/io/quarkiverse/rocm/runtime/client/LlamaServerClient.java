@@ -103,22 +103,24 @@ public final class LlamaServerClient implements AutoCloseable {
     }
 
     /** Sends a request and collects the whole answer. The timeout includes waiting for a starting server. */
-    public CompletableFuture<Response> send(HttpMethod method, String path, Buffer body, long timeoutMs) {
-        return send(method, path, body, timeoutMs, method == HttpMethod.POST);
+    public CompletableFuture<Response> send(HttpMethod method, String path, Buffer body, long timeoutMs,
+            ExchangeObserver.Request request) {
+        return send(method, path, body, timeoutMs, method == HttpMethod.POST, request);
     }
 
     /**
      * Sends a request and collects the whole answer; {@code gated} requests are let in through the model's gate and
      * scheduler first (the metrics bridge's {@code GET /metrics} of a ready server is not).
      */
-    public CompletableFuture<Response> send(HttpMethod method, String path, Buffer body, long timeoutMs, boolean gated) {
+    public CompletableFuture<Response> send(HttpMethod method, String path, Buffer body, long timeoutMs, boolean gated,
+            ExchangeObserver.Request request) {
         CompletableFuture<Response> result = new CompletableFuture<>(); // the exchange's own
         CompletableFuture<Response> answer = new CompletableFuture<>(); // the caller's: completed after the clean-up
         Context caller = callerLoop();
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        ExchangeObserver.Exchange exchange = gated ? observer.start(server.spec().alias(), path)
+        ExchangeObserver.Exchange exchange = gated ? observer.start(server.spec().alias(), path, request)
                 : ExchangeObserver.Exchange.NOOP;
-        Admission admission = new Admission(this, exchange, bytes(body), gated);
+        Admission admission = new Admission(this, exchange, request.caller(), bytes(body), gated);
         ExchangeEnd end = new ExchangeEnd(admission, exchange);
         answer.whenComplete((r, e) -> {
             if (answer.isCancelled()) { // the caller gave up: leave the queue, or the scheduler's line
@@ -201,9 +203,10 @@ public final class LlamaServerClient implements AutoCloseable {
      *
      * @param idleTimeoutMs the longest wait for the server to be ready, then between two pieces of the answer
      */
-    public Stream stream(String path, Buffer body, long idleTimeoutMs, SseListener listener) {
-        ExchangeObserver.Exchange exchange = observer.start(server.spec().alias(), path);
-        Admission admission = new Admission(this, exchange, bytes(body), true);
+    public Stream stream(String path, Buffer body, long idleTimeoutMs, ExchangeObserver.Request request,
+            SseListener listener) {
+        ExchangeObserver.Exchange exchange = observer.start(server.spec().alias(), path, request);
+        Admission admission = new Admission(this, exchange, request.caller(), bytes(body), true);
         SseExchange state = new SseExchange(listener, idleTimeoutMs, new ExchangeEnd(admission, exchange), errors);
         Context caller = callerLoop();
         admission.enter(idleTimeoutMs).whenComplete((at, refused) -> {
@@ -255,9 +258,9 @@ public final class LlamaServerClient implements AutoCloseable {
      *
      * @param idleTimeoutMs the longest wait for the server to be ready, then between two pieces of the answer
      */
-    public RelayExchange open(String path, Buffer body, long idleTimeoutMs) {
-        ExchangeObserver.Exchange exchange = observer.start(server.spec().alias(), path);
-        Admission admission = new Admission(this, exchange, bytes(body), true);
+    public RelayExchange open(String path, Buffer body, long idleTimeoutMs, ExchangeObserver.Request request) {
+        ExchangeObserver.Exchange exchange = observer.start(server.spec().alias(), path, request);
+        Admission admission = new Admission(this, exchange, request.caller(), bytes(body), true);
         RelayExchange up = new RelayExchange(new ExchangeEnd(admission, exchange), idleTimeoutMs, errors);
         Context caller = callerLoop();
         admission.enter(idleTimeoutMs).whenComplete((at, refused) -> {

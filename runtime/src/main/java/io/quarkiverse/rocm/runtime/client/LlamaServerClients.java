@@ -41,15 +41,25 @@ public class LlamaServerClients {
             ModelServer server = servers.require(n);
             ModelConfig m = config.models().get(n);
             // one waiting request per slot inside llama-server: a slot that frees up starts the next at once
-            Gate gate = new Gate(m.maxInFlight().orElse(2 * server.spec().parallel()), m.maxQueue());
+            Gate gate = new Gate(m.maxInFlight().orElse(2 * server.spec().parallel()), m.maxQueue(),
+                    m.callerMaxInFlight().orElse(Gate.UNLIMITED), m.callerMaxQueue().orElse(Gate.UNLIMITED));
             LlamaServerClient client = new LlamaServerClient(vertx, server, POOL_SIZE, servers.lazy(), gate,
                     servers.scheduler().manages(n) ? servers.scheduler() : null);
-            if (observers.isResolvable()) {
-                client.observer(observers.get());
-            }
+            client.observer(observer());
             return client;
         });
     }
+
+    /** Every observer of the exchanges (metrics, traces, the Dev UI's recent exchanges) as one. */
+    public ExchangeObserver observer() {
+        ExchangeObserver o = observer;
+        if (o == null) {
+            o = observer = ExchangeObserver.all(observers.stream().toList());
+        }
+        return o;
+    }
+
+    private volatile ExchangeObserver observer;
 
     public ModelServers servers() {
         return servers;

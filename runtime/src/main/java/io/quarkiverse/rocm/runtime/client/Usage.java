@@ -1,27 +1,56 @@
 package io.quarkiverse.rocm.runtime.client;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Token usage of one answer of llama-server for the metrics, read once per request: from OpenAI's {@code usage}
+ * What one answer of llama-server used and how it finished, read once per request: tokens from OpenAI's {@code usage}
  * object when the answer has one, else from llama-server's own {@code timings} (every final chunk carries them, so a
- * streamed answer needs no extra usage chunk).
+ * streamed answer needs no extra usage chunk); the prompt tokens taken from llama-server's cache ({@code cache_n});
+ * the model llama-server named and the choices' finish reasons.
  */
-public final class Usage {
+public record Usage(int promptTokens, int completionTokens, int cachedTokens, double tokensPerSecond,
+        String responseModel, List<String> finishReasons) {
 
-    private Usage() {
+    /** The usage of a whole answer or of a stream's final chunk; null for an answer with neither usage nor timings. */
+    public static Usage of(JsonNode answer) {
+        JsonNode timings = answer.path("timings");
+        JsonNode usage = answer.path("usage");
+        int prompt, completion;
+        if (usage.isObject()) {
+            prompt = usage.path("prompt_tokens").asInt();
+            completion = usage.path("completion_tokens").asInt();
+        } else if (timings.isObject()) {
+            prompt = timings.path("prompt_n").asInt() + timings.path("cache_n").asInt();
+            completion = timings.path("predicted_n").asInt();
+        } else {
+            return null;
+        }
+        List<String> reasons = new ArrayList<>(1);
+        for (JsonNode choice : answer.path("choices")) {
+            JsonNode reason = choice.get("finish_reason");
+            if (reason != null && reason.isTextual()) {
+                reasons.add(reason.asText());
+            }
+        }
+        JsonNode model = answer.get("model");
+        return new Usage(prompt, completion, timings.path("cache_n").asInt(), timings.path("predicted_per_second")
+                .asDouble(), model != null && model.isTextual() ? model.asText() : null, List.copyOf(reasons));
     }
 
     /** Reports the usage of a whole answer or of a stream's final chunk; an answer with neither reports nothing. */
     public static void report(JsonNode answer, ExchangeObserver.Exchange exchange) {
-        JsonNode timings = answer.path("timings");
-        double perSecond = timings.path("predicted_per_second").asDouble();
-        JsonNode usage = answer.path("usage");
-        if (usage.isObject()) {
-            exchange.usage(usage.path("prompt_tokens").asInt(), usage.path("completion_tokens").asInt(), perSecond);
-        } else if (timings.isObject()) {
-            exchange.usage(timings.path("prompt_n").asInt() + timings.path("cache_n").asInt(),
-                    timings.path("predicted_n").asInt(), perSecond);
+        Usage usage = of(answer);
+        if (usage != null) {
+            exchange.usage(usage);
         }
+    }
+
+    /** The same usage, finished for these reasons (a stream's earlier chunk said them). */
+    public Usage finishedFor(List<String> reasons) {
+        return new Usage(promptTokens, completionTokens, cachedTokens, tokensPerSecond, responseModel,
+                List.copyOf(reasons));
     }
 }

@@ -13,4 +13,12 @@ public interface MetricsConfig {
      */
     @WithDefault("10s")
     Duration llamaServerInterval();
+
+    /**
+     * Whether requests, tokens and queue wait are also counted per caller, tagged with the caller's name (an API key's
+     * {@code api-key-1}, an authenticated principal's, {@code application} for the application's own chat model,
+     * {@code anonymous}). Off by default: every caller adds time series.
+     */
+    @WithDefault("false")
+    boolean callerTag();
 }

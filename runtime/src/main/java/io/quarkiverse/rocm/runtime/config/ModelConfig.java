@@ -104,6 +104,19 @@ public interface ModelConfig {
     int maxQueue();
 
     /**
+     * The most requests of one caller (an API key, an authenticated principal, the application's own chat model) at
+     * this llama-server at once; its further requests wait their turn. Unset: no per-caller limit. Waiting requests
+     * are taken from the callers in turn either way, so one caller's backlog does not starve another's request.
+     */
+    OptionalInt callerMaxInFlight();
+
+    /**
+     * The most requests of one caller waiting for a place; beyond it that caller's requests are refused at once (429
+     * with {@code Retry-After}, naming this property). Unset: only {@code max-queue} bounds them.
+     */
+    OptionalInt callerMaxQueue();
+
+    /**
      * llama.cpp RPC workers that hold part of this model, for a model larger than one machine: the
      * {@code host:port} of an {@code rpc-server} on each (llama-server's {@code --rpc}). llama.cpp splits the weights
      * and KV cache between this host's devices and the workers' in proportion to their free memory. Every start waits

@@ -11,6 +11,7 @@ import dev.langchain4j.exception.LangChain4jException;
 import dev.langchain4j.exception.ModelNotFoundException;
 import dev.langchain4j.exception.RateLimitException;
 import dev.langchain4j.exception.TimeoutException;
+import io.quarkiverse.rocm.runtime.client.ExchangeObserver;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClient;
 import io.quarkiverse.rocm.runtime.client.UpstreamException;
 import io.vertx.core.Context;
@@ -35,7 +36,7 @@ final class Errors {
      * @param nonBlocking the non-blocking way to do the same on an event loop, if there is one
      */
     static LlamaServerClient.Response post(LlamaServerClient client, String path, Buffer body, Duration timeout,
-            String what, String nonBlocking) {
+            ExchangeObserver.Request request, String what, String nonBlocking) {
         if (Context.isOnEventLoopThread()) {
             throw new IllegalStateException(what + " blocks until the whole answer is there and must not run on a"
                     + " Vert.x event loop: call it from a worker thread (@Blocking, or a blocking endpoint)"
@@ -43,7 +44,7 @@ final class Errors {
         }
         String model = client.server().spec().alias();
         try {
-            return client.send(HttpMethod.POST, path, body, timeout.toMillis()).get(timeout.toMillis() + 1000,
+            return client.send(HttpMethod.POST, path, body, timeout.toMillis(), request).get(timeout.toMillis() + 1000,
                     TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw map(e.getCause());

@@ -77,7 +77,7 @@ public class RocmChatModel implements ChatModel, StreamingChatModel {
     @Override
     public ChatResponse doChat(ChatRequest request) {
         LlamaServerClient.Response response = Errors.post(client, PATH, body(request, false), timeout,
-                "RocmChatModel.chat()", "use the streaming chat instead");
+                ChatRequests.asked(request), "RocmChatModel.chat()", "use the streaming chat instead");
         if (logResponses) {
             LOG.infof("llama-server response (%d): %s", response.status(), response.body());
         }
@@ -102,7 +102,7 @@ public class RocmChatModel implements ChatModel, StreamingChatModel {
             return;
         }
         StreamingResponse response = new StreamingResponse(handler, Json.MAPPER, logResponses);
-        response.attach(client.stream(PATH, body, timeout.toMillis(), response));
+        response.attach(client.stream(PATH, body, timeout.toMillis(), ChatRequests.asked(request), response));
     }
 
     private Buffer body(ChatRequest request, boolean stream) {

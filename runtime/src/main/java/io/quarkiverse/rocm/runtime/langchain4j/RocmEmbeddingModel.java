@@ -44,7 +44,8 @@ public class RocmEmbeddingModel implements EmbeddingModel {
         ArrayNode input = body.putArray("input");
         segments.forEach(s -> input.add(s.text()));
         LlamaServerClient.Response r = Errors.post(client, "/v1/embeddings",
-                Buffer.buffer(JsonSchemas.write(Json.MAPPER, body)), timeout, "RocmEmbeddingModel.embedAll()",
+                Buffer.buffer(JsonSchemas.write(Json.MAPPER, body)), timeout,
+                io.quarkiverse.rocm.runtime.client.ExchangeObserver.Request.OWN, "RocmEmbeddingModel.embedAll()",
                 null);
         Errors.requireOk(client, r);
         try {

@@ -8,6 +8,7 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkiverse.rocm.runtime.client.ExchangeObserver;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClients;
 import io.quarkiverse.rocm.runtime.server.ModelServer;
 import io.quarkiverse.rocm.runtime.server.ModelServers;
@@ -38,14 +39,15 @@ final class LlamaCppBridge {
             if (s.state() != ModelServer.State.READY || !s.loadable()) {
                 continue; // each replica's /metrics is scraped where it runs: one model tag cannot tell them apart
             }
-            clients.client(s.name()).send(HttpMethod.GET, "/metrics", null, 5000, false).whenComplete((r, e) -> {
-                if (e != null || r.status() != 200) {
-                    LOG.debugf("Cannot read /metrics of '%s': %s", s.spec().alias(), e != null ? e.getMessage()
-                            : "status " + r.status());
-                    return;
-                }
-                bridge(s.spec().alias(), r.body().toString());
-            });
+            clients.client(s.name()).send(HttpMethod.GET, "/metrics", null, 5000, false, ExchangeObserver.Request.OWN)
+                    .whenComplete((r, e) -> {
+                        if (e != null || r.status() != 200) {
+                            LOG.debugf("Cannot read /metrics of '%s': %s", s.spec().alias(), e != null ? e.getMessage()
+                                    : "status " + r.status());
+                            return;
+                        }
+                        bridge(s.spec().alias(), r.body().toString());
+                    });
         }
     }
 

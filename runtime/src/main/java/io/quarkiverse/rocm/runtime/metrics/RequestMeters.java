@@ -12,11 +12,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.quarkiverse.rocm.runtime.client.ExchangeObserver;
+import io.quarkiverse.rocm.runtime.client.Usage;
 
 /**
  * The meters of every request to a model (chat model and OpenAI API alike), the one {@link ExchangeObserver}: requests
  * by model, endpoint and status; time to first token and inter-token latency as histograms (llama-server has none);
- * queue wait; tokens and generation speed. Each meter is resolved once per model, endpoint and status: the token path
+ * queue wait; tokens and generation speed; and, when the operator turns them on, requests, tokens and queue wait per
+ * caller ({@link CallerMeters}). Each meter is resolved once per model, endpoint and status: the token path
  * does no lookups.
  */
 final class RequestMeters implements ExchangeObserver {
@@ -25,10 +27,13 @@ final class RequestMeters implements ExchangeObserver {
     /** Whether a model name is one of the application's (others are refusals before a model was chosen). */
     private final Predicate<String> known;
     private final Map<String, ModelMeters> meters = new ConcurrentHashMap<>();
+    /** The meters per caller, when the operator asked for them; null otherwise. */
+    private final CallerMeters callers;
 
-    RequestMeters(MeterRegistry registry, Predicate<String> known) {
+    RequestMeters(MeterRegistry registry, Predicate<String> known, boolean perCaller) {
         this.registry = registry;
         this.known = known;
+        this.callers = perCaller ? new CallerMeters(registry) : null;
     }
 
     private ModelMeters meters(String model) {
@@ -36,7 +41,10 @@ final class RequestMeters implements ExchangeObserver {
     }
 
     @Override
-    public Exchange start(String model, String endpoint) {
+    public Exchange start(String model, String endpoint, Request request) {
+        if (callers != null) {
+            callers.requests(model, request.caller()).increment();
+        }
         if (!known.test(model)) {
             // refused before a model was chosen: counted, but no per-model histograms for it
             Ended ended = this.ended.computeIfAbsent(model + " " + endpoint, k -> new Ended(registry, model, endpoint));
@@ -47,7 +55,8 @@ final class RequestMeters implements ExchangeObserver {
                 }
             };
         }
-        return new Observed(meters(model), model, endpoint);
+        return new Observed(meters(model), model, endpoint,
+                callers == null ? null : callers.of(model, request.caller()));
     }
 
     private final Map<String, Ended> ended = new ConcurrentHashMap<>();
@@ -139,18 +148,24 @@ final class RequestMeters implements ExchangeObserver {
 
         final Ended ended;
         final Timer firstToken;
+        final CallerMeters.OfCaller caller;
 
-        Observed(ModelMeters m, String model, String endpoint) {
+        Observed(ModelMeters m, String model, String endpoint, CallerMeters.OfCaller caller) {
             this.m = m;
             this.model = model;
             this.endpoint = endpoint;
             this.ended = m.ended(endpoint);
             this.firstToken = m.firstToken(endpoint);
+            this.caller = caller;
         }
 
         @Override
         public void admitted() {
-            m.queueWait.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            long waited = System.nanoTime() - start;
+            m.queueWait.record(waited, TimeUnit.NANOSECONDS);
+            if (caller != null) {
+                caller.queueWait().record(waited, TimeUnit.NANOSECONDS);
+            }
         }
 
         @Override
@@ -167,11 +182,15 @@ final class RequestMeters implements ExchangeObserver {
         }
 
         @Override
-        public void usage(int promptTokens, int completionTokens, double tokensPerSecond) {
-            m.promptTokens.increment(promptTokens);
-            m.completionTokens.increment(completionTokens);
-            if (tokensPerSecond > 0) {
-                m.tokensPerSecond.record(tokensPerSecond);
+        public void usage(Usage usage) {
+            m.promptTokens.increment(usage.promptTokens());
+            m.completionTokens.increment(usage.completionTokens());
+            if (usage.tokensPerSecond() > 0) {
+                m.tokensPerSecond.record(usage.tokensPerSecond());
+            }
+            if (caller != null) {
+                caller.promptTokens().increment(usage.promptTokens());
+                caller.completionTokens().increment(usage.completionTokens());
             }
         }
 

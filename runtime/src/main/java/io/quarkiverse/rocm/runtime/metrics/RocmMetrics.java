@@ -54,12 +54,13 @@ public class RocmMetrics implements ExchangeObserver {
     }
 
     @Override
-    public Exchange start(String model, String endpoint) {
+    public Exchange start(String model, String endpoint, Request request) {
         RequestMeters r = requests;
         if (r == null) {
-            r = requests = new RequestMeters(registry, m -> servers.byAlias(m).isPresent());
+            r = requests = new RequestMeters(registry, m -> servers.byAlias(m).isPresent(),
+                    config.metrics().callerTag());
         }
-        return r.start(model, endpoint);
+        return r.start(model, endpoint, request);
     }
 
     @PreDestroy

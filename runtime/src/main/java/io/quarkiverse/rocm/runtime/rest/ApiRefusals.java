@@ -1,12 +1,13 @@
 package io.quarkiverse.rocm.runtime.rest;
 
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import io.quarkiverse.rocm.runtime.access.Callers;
 import io.quarkiverse.rocm.runtime.access.Refusal;
 import io.quarkiverse.rocm.runtime.access.RefusalWriter;
 import io.quarkiverse.rocm.runtime.client.ExchangeObserver;
+import io.quarkiverse.rocm.runtime.client.LlamaServerClients;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -22,13 +23,13 @@ import io.vertx.ext.web.RoutingContext;
 public class ApiRefusals implements RefusalWriter, Handler<RoutingContext> {
 
     @Inject
-    Instance<ExchangeObserver> observers;
+    LlamaServerClients clients;
 
     @Override
     public void write(RoutingContext ctx, Refusal refusal) {
         OpenAiErrors.Answer answer = OpenAiErrors.of(refusal.status(), "invalid_request_error", refusal.code(), null,
                 refusal.message());
-        (observers.isResolvable() ? observers.get() : ExchangeObserver.NOOP).start("none", ctx.normalizedPath())
+        clients.observer().start("none", ctx.normalizedPath(), ExchangeObserver.Request.of(Callers.of(ctx)))
                 .end(answer.status());
         OpenAiRelay.write(ctx, answer);
     }

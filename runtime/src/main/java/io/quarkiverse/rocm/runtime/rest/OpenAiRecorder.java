@@ -6,13 +6,11 @@ import java.util.function.Supplier;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.quarkiverse.rocm.runtime.access.ApiPaths;
-import io.quarkiverse.rocm.runtime.client.ExchangeObserver;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClients;
 import io.quarkiverse.rocm.runtime.config.RocmRuntimeConfig;
 import io.quarkiverse.rocm.runtime.server.ModelServers;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.ArcContainer;
-import io.quarkus.arc.InjectableInstance;
 import io.quarkus.runtime.RuntimeValue;
 import io.quarkus.runtime.annotations.Recorder;
 import io.quarkus.runtime.configuration.MemorySize;
@@ -41,10 +39,9 @@ public class OpenAiRecorder {
                 OpenAiRelay r = relay;
                 if (r == null) {
                     ArcContainer arc = Arc.container();
-                    InjectableInstance<ExchangeObserver> observers = arc.select(ExchangeObserver.class);
+                    LlamaServerClients clients = arc.instance(LlamaServerClients.class).get();
                     r = relay = new OpenAiRelay(kind, config.getValue().openai(), arc.instance(ModelServers.class).get(),
-                            arc.instance(LlamaServerClients.class).get(),
-                            observers.isResolvable() ? observers.get() : ExchangeObserver.NOOP);
+                            clients, clients.observer());
                 }
                 r.handle(ctx);
             }

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkiverse.rocm.runtime.access.Callers;
 import io.quarkiverse.rocm.runtime.client.ExchangeObserver;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClient;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClients;
@@ -31,8 +32,8 @@ import io.vertx.ext.web.RoutingContext;
  * route: they are relays, so they are written where the bytes are. A request is read (up to the body limit), checked
  * (stricter than llama-server, which answers 500 or 200 to some malformed requests) and routed by
  * {@code model}; its bytes then go to llama-server unchanged, and the answer comes back as llama-server sent it, a
- * stream piece by piece ({@link StreamRelay}). Refusals are in OpenAI's shape; the API key was checked before
- * ({@link ApiKeyHandler}). Runs on the request's event loop and
+ * stream piece by piece ({@link StreamRelay}). Refusals are in OpenAI's shape; who may call was decided before
+ * (Quarkus Security, {@link io.quarkiverse.rocm.runtime.access.ApiAccessPolicy}). Runs on the request's event loop and
  * never blocks it.
  */
 public final class OpenAiRelay implements Handler<RoutingContext> {
@@ -126,11 +127,23 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
         // the bytes go on as the client sent them: the model is its alias or absent (llama-server's --alias then)
         LlamaServerClient client = clients.client(target.name());
         long timeout = config.timeout().toMillis();
+        ExchangeObserver.Request asked = asked(ctx, request);
         if (request.path("stream").asBoolean(false)) {
-            stream(ctx, client, body, timeout);
+            stream(ctx, client, body, timeout, asked);
         } else {
-            whole(ctx, client, body, timeout);
+            whole(ctx, client, body, timeout, asked);
         }
+    }
+
+    /** Who asked, and the generation parameters it gave. */
+    private static ExchangeObserver.Request asked(RoutingContext ctx, ObjectNode request) {
+        JsonNode max = request.hasNonNull("max_completion_tokens") ? request.get("max_completion_tokens")
+                : request.get("max_tokens");
+        JsonNode temperature = request.get("temperature");
+        JsonNode topP = request.get("top_p");
+        return new ExchangeObserver.Request(Callers.of(ctx), max != null && max.isNumber() ? max.asInt() : null,
+                temperature != null && temperature.isNumber() ? temperature.asDouble() : null,
+                topP != null && topP.isNumber() ? topP.asDouble() : null);
     }
 
     /** Why this model cannot take this request, or null. */
@@ -156,8 +169,9 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
         return null;
     }
 
-    private void whole(RoutingContext ctx, LlamaServerClient client, Buffer body, long timeout) {
-        CompletableFuture<LlamaServerClient.Response> sent = client.send(HttpMethod.POST, path, body, timeout);
+    private void whole(RoutingContext ctx, LlamaServerClient client, Buffer body, long timeout,
+            ExchangeObserver.Request asked) {
+        CompletableFuture<LlamaServerClient.Response> sent = client.send(HttpMethod.POST, path, body, timeout, asked);
         // a client that leaves gives its place up (in the queue, or in the line for a model's load)
         ctx.response().closeHandler(v -> sent.cancel(false));
         sent.whenComplete((r, e) -> answered(ctx, () -> {
@@ -201,8 +215,9 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
         }
     }
 
-    private void stream(RoutingContext ctx, LlamaServerClient client, Buffer body, long timeout) {
-        RelayExchange upstream = client.open(path, body, timeout);
+    private void stream(RoutingContext ctx, LlamaServerClient client, Buffer body, long timeout,
+            ExchangeObserver.Request asked) {
+        RelayExchange upstream = client.open(path, body, timeout, asked);
         // a client that leaves before the answer starts (while queued, say) gives its place up
         ctx.response().closeHandler(v -> upstream.cancel());
         upstream.response().whenComplete((up, e) -> answered(ctx, () -> {
@@ -226,7 +241,7 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
 
     /** A request refused before it reached llama-server: counted too (model "none" when none was chosen yet). */
     private void refuse(RoutingContext ctx, String model, OpenAiErrors.Answer answer) {
-        observer.start(model, path).end(answer.status());
+        observer.start(model, path, ExchangeObserver.Request.of(Callers.of(ctx))).end(answer.status());
         write(ctx, answer);
     }
 

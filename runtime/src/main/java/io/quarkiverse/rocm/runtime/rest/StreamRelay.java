@@ -2,6 +2,10 @@ package io.quarkiverse.rocm.runtime.rest;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.jboss.logging.Logger;
 
@@ -106,6 +110,8 @@ final class StreamRelay {
         }
     }
 
+    private static final Pattern FINISH_REASON = Pattern.compile("\"finish_reason\":\"([a-z_]+)\"");
+
     /** The usage of the final chunk (the last event with llama-server's timings), once. */
     private void reportUsage(String text) {
         int at = text.lastIndexOf("\"timings\"");
@@ -118,8 +124,20 @@ final class StreamRelay {
             return;
         }
         try {
-            Usage.report(Json.MAPPER.readTree(text.substring(start + "data: ".length(),
-                    end < 0 ? text.length() : end)), upstream.exchange());
+            Usage usage = Usage.of(Json.MAPPER.readTree(text.substring(start + "data: ".length(),
+                    end < 0 ? text.length() : end)));
+            if (usage == null) {
+                return;
+            }
+            if (usage.finishReasons().isEmpty()) { // a usage chunk of its own: the reason came in the chunk before
+                Matcher reason = FINISH_REASON.matcher(text);
+                List<String> reasons = new ArrayList<>(1);
+                while (reason.find()) {
+                    reasons.add(reason.group(1));
+                }
+                usage = usage.finishedFor(reasons.isEmpty() ? List.of() : List.of(reasons.get(reasons.size() - 1)));
+            }
+            upstream.exchange().usage(usage);
         } catch (IOException e) {
             // the client got the chunk as it came; only the metrics miss this sample
             LOG.debugf("llama-server's final chunk is not JSON: %s", text);

@@ -67,8 +67,8 @@ class LlamaServerClientTest {
                 boolean post = i % 2 == 0;
                 Supplier<CompletableFuture<LlamaServerClient.Response>> ask = () -> post
                         ? client.send(HttpMethod.POST, "/completion",
-                                Buffer.buffer("{\"prompt\":\"Hi\",\"n_predict\":1}"), 30_000)
-                        : client.send(HttpMethod.GET, "/slots", null, 30_000, false);
+                                Buffer.buffer("{\"prompt\":\"Hi\",\"n_predict\":1}"), 30_000, ExchangeObserver.Request.OWN)
+                        : client.send(HttpMethod.GET, "/slots", null, 30_000, false, ExchangeObserver.Request.OWN);
                 CompletableFuture<LlamaServerClient.Response> answer = new CompletableFuture<>();
                 if (i % 3 == 0) {
                     threads.execute(() -> ask.get().whenComplete(complete(answer)));
@@ -100,19 +100,21 @@ class LlamaServerClientTest {
         ModelServer stopped = new LocalServer(tinySpec());
         List<Integer> ends = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (LlamaServerClient c = new LlamaServerClient(vertx, stopped, 1, false, new Gate(1, 1))) {
-            c.observer((model, endpoint) -> new ExchangeObserver.Exchange() {
+            c.observer((model, endpoint, request) -> new ExchangeObserver.Exchange() {
                 @Override
                 public void end(int status) {
                     ends.add(status);
                 }
             });
             String reason = "llama-server 'default' is stopped (";
-            assertThatThrownBy(() -> c.send(HttpMethod.POST, "/completion", Buffer.buffer("{}"), 5_000)
-                    .get(10, TimeUnit.SECONDS)).cause().isInstanceOf(UpstreamException.class)
+            assertThatThrownBy(
+                    () -> c.send(HttpMethod.POST, "/completion", Buffer.buffer("{}"), 5_000, ExchangeObserver.Request.OWN)
+                            .get(10, TimeUnit.SECONDS))
+                    .cause().isInstanceOf(UpstreamException.class)
                     .hasMessageStartingWith(reason)
                     .satisfies(e -> assertThat(((UpstreamException) e).statusOrZero()).isEqualTo(503));
             CompletableFuture<UpstreamException> streamed = new CompletableFuture<>();
-            c.stream("/completion", Buffer.buffer("{}"), 5_000, new SseListener() {
+            c.stream("/completion", Buffer.buffer("{}"), 5_000, ExchangeObserver.Request.OWN, new SseListener() {
                 @Override
                 public void onData(Buffer data) {
                 }

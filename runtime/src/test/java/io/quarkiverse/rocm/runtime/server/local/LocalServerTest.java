@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.quarkiverse.rocm.runtime.client.ExchangeObserver;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClient;
 import io.quarkiverse.rocm.runtime.client.SseListener;
 import io.quarkiverse.rocm.runtime.client.UpstreamException;
@@ -130,7 +131,7 @@ class LocalServerTest {
         AtomicInteger events = new AtomicInteger();
         // ignore_eos makes the scripted model talk for as long as n_predict allows (several seconds)
         client.stream("/completion", Buffer.buffer("{\"prompt\":\"Hi\",\"n_predict\":200000,\"ignore_eos\":true,"
-                + "\"stream\":true}"), 30_000, new SseListener() {
+                + "\"stream\":true}"), 30_000, ExchangeObserver.Request.OWN, new SseListener() {
                     @Override
                     public void onData(Buffer data) {
                         events.incrementAndGet();
@@ -157,7 +158,8 @@ class LocalServerTest {
         assertThat(second.pid()).isNotEqualTo(first.pid());
         assertThat(server.restarts()).isEqualTo(1);
         LlamaServerClient.Response r = client.send(HttpMethod.POST, "/completion",
-                Buffer.buffer("{\"prompt\":\"Hi\",\"n_predict\":4}"), 30_000).get(30, TimeUnit.SECONDS);
+                Buffer.buffer("{\"prompt\":\"Hi\",\"n_predict\":4}"), 30_000, ExchangeObserver.Request.OWN)
+                .get(30, TimeUnit.SECONDS);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body().toJsonObject().getString("content")).isEqualTo("Hello! I am a tiny test");
         client.close();
