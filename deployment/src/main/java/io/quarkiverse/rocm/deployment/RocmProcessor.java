@@ -12,6 +12,8 @@ import io.quarkiverse.rocm.runtime.health.RocmReadinessCheck;
 import io.quarkiverse.rocm.runtime.health.RocmStartupCheck;
 import io.quarkiverse.rocm.runtime.metrics.RocmMetrics;
 import io.quarkiverse.rocm.runtime.server.ModelServers;
+import io.quarkiverse.rocm.runtime.tracing.ExchangeTracer;
+import io.quarkiverse.rocm.runtime.tracing.ModelTracer;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.SyntheticBeanBuildItem;
 import io.quarkus.deployment.Capabilities;
@@ -71,6 +73,15 @@ class RocmProcessor {
         if (config.metrics().enabled() && metrics.isPresent()
                 && metrics.get().metricsSupported(MetricsFactory.MICROMETER)) {
             beans.produce(AdditionalBeanBuildItem.unremovableOf(RocmMetrics.class));
+        }
+    }
+
+    /** GenAI spans of the requests and of the models' loads, only with quarkus-opentelemetry's tracer. */
+    @BuildStep
+    void tracing(Capabilities capabilities, BuildProducer<AdditionalBeanBuildItem> beans) {
+        if (capabilities.isPresent(Capability.OPENTELEMETRY_TRACER)) {
+            beans.produce(AdditionalBeanBuildItem.builder().setUnremovable()
+                    .addBeanClasses(ExchangeTracer.class, ModelTracer.class).build());
         }
     }
 

@@ -25,10 +25,12 @@ import io.quarkiverse.rocm.runtime.langchain4j.RocmChatModel;
 import io.quarkiverse.rocm.runtime.langchain4j.RocmChatModels;
 import io.quarkiverse.rocm.runtime.process.Orphans;
 import io.quarkiverse.rocm.runtime.server.ModelServers;
+import io.quarkiverse.rocm.runtime.server.ServerWatcher;
 import io.quarkiverse.rocm.runtime.server.ToolSupportCheck;
 import io.quarkiverse.rocm.runtime.spec.ModelCatalog;
 import io.quarkiverse.rocm.runtime.spec.ServerSpec;
 import io.quarkiverse.rocm.runtime.spec.ServerSpecs;
+import io.quarkus.arc.Arc;
 import io.quarkus.arc.SyntheticCreationalContext;
 import io.quarkus.runtime.RuntimeValue;
 import io.quarkus.runtime.ShutdownContext;
@@ -76,6 +78,10 @@ public class RocmRecorder {
                 ServerSpecs.limits(c, specs), onDemand);
         shutdown.addShutdownTask(() -> servers.close(devMode));
         new ToolSupportCheck(aiServicesWithTools).watch(servers);
+        // the beans that watch the servers from their start (traces of the loads)
+        for (ServerWatcher watcher : Arc.container().select(ServerWatcher.class)) {
+            watcher.watch(servers);
+        }
         switch (c.start()) {
             case EAGER -> servers.startAndWait();
             case BACKGROUND -> servers.startInBackground();

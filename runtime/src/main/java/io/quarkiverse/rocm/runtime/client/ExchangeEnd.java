@@ -33,11 +33,25 @@ final class ExchangeEnd {
 
     /** Ends the exchange with {@code status}, once; false when it had ended. */
     boolean end(int status) {
+        return end(status, null);
+    }
+
+    /**
+     * Ends the exchange with {@code status}, once: what it holds is given back first, then {@code meanwhile} runs (the
+     * caller learns the answer, and reports its usage), then its observation ends; false when it had ended.
+     */
+    boolean end(int status, Runnable meanwhile) {
         if (!ended.compareAndSet(false, true)) {
             return false;
         }
         admission.release();
-        exchange.end(status);
+        try {
+            if (meanwhile != null) {
+                meanwhile.run();
+            }
+        } finally {
+            exchange.end(status);
+        }
         return true;
     }
 

@@ -1,10 +1,14 @@
 package io.quarkiverse.rocm.runtime.client;
 
+import java.io.IOException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkiverse.rocm.runtime.json.Json;
 import io.quarkiverse.rocm.runtime.scheduling.Scheduler;
 import io.quarkiverse.rocm.runtime.server.Endpoint;
 import io.quarkiverse.rocm.runtime.server.ModelServer;
@@ -19,6 +23,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.tracing.TracingPolicy;
 
 /**
  * The only code that speaks HTTP to a llama-server: a pooled, non-blocking Vert.x client. Every request is let in the
@@ -39,7 +44,11 @@ public final class LlamaServerClient implements AutoCloseable {
     private volatile ExchangeObserver observer = ExchangeObserver.NOOP;
 
     /** The answer to a whole (not streamed) request, and its observation (to report the usage to). */
-    public record Response(int status, Buffer body, ExchangeObserver.Exchange exchange) {
+    /**
+     * A whole answer; {@code json} is its body parsed when it is a request's 200 answer in JSON (its usage reported
+     * already), else null.
+     */
+    public record Response(int status, Buffer body, JsonNode json, ExchangeObserver.Exchange exchange) {
     }
 
     /** A streamed answer in progress. */
@@ -79,6 +88,9 @@ public final class LlamaServerClient implements AutoCloseable {
                 // llama-server (cpp-httplib) closes idle connections after 5 s: close ours first, or a request
                 // sent on a connection the server is closing fails with "connection was closed"
                 .setKeepAliveTimeout(2).setPipelining(false).setConnectTimeout(5000).setTcpNoDelay(true)
+                // the extension's own GenAI span stands for each request (with quarkus-opentelemetry): Vert.x's
+                // would be a second, parentless one (this client runs on its own context), and one per metrics poll
+                .setTracingPolicy(TracingPolicy.IGNORE)
                 .setName("llama-server-" + server.spec().alias()));
     }
 
@@ -185,7 +197,16 @@ public final class LlamaServerClient implements AutoCloseable {
                     + server.spec().displayName() + "' answered " + path + " with 200 and an empty body (headers "
                     + resp.headers().entries() + ")", null);
         }
-        return new Response(resp.statusCode(), b, exchange);
+        JsonNode json = null;
+        if (resp.statusCode() == 200 && method == HttpMethod.POST) {
+            try {
+                json = Json.MAPPER.readTree(b.getBytes());
+                Usage.report(json, exchange); // before the exchange ends, so that its observers see it
+            } catch (IOException notJson) {
+                json = null; // the caller says what it expected
+            }
+        }
+        return new Response(resp.statusCode(), b, json, exchange);
     }
 
     /** The body's bytes, copied only if asked for. */

@@ -92,8 +92,7 @@ final class SseExchange implements LlamaServerClient.Stream {
 
     void complete() {
         if (!end.cancelled() && told.compareAndSet(false, true)) {
-            end.end(200);
-            listener.onComplete();
+            end.end(200, listener::onComplete); // the listener reports the usage before the observation ends
         }
     }
 

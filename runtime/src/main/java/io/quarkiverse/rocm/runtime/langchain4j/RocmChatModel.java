@@ -83,9 +83,9 @@ public class RocmChatModel implements ChatModel, StreamingChatModel {
         }
         Errors.requireOk(client, response);
         try {
-            ChatResponse chat = ChatRequests.fromJson(Json.MAPPER.readTree(response.body().getBytes()));
-            ChatRequests.reportUsage(chat, response.exchange());
-            return chat;
+            // the client parsed it, and reported its usage, when it was JSON
+            return ChatRequests.fromJson(response.json() != null ? response.json()
+                    : Json.MAPPER.readTree(response.body().getBytes()));
         } catch (IOException e) {
             throw new InternalServerException("llama-server '" + modelName + "' sent an answer that is not JSON: "
                     + response.body(), e);

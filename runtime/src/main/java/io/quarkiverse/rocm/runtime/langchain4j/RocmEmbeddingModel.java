@@ -49,7 +49,7 @@ public class RocmEmbeddingModel implements EmbeddingModel {
                 null);
         Errors.requireOk(client, r);
         try {
-            JsonNode json = Json.MAPPER.readTree(r.body().getBytes());
+            JsonNode json = r.json() != null ? r.json() : Json.MAPPER.readTree(r.body().getBytes());
             List<Embedding> out = new ArrayList<>();
             for (JsonNode item : json.path("data")) {
                 JsonNode vector = item.path("embedding");

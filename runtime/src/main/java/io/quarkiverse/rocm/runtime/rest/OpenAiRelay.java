@@ -15,7 +15,6 @@ import io.quarkiverse.rocm.runtime.client.LlamaServerClient;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClients;
 import io.quarkiverse.rocm.runtime.client.RelayExchange;
 import io.quarkiverse.rocm.runtime.client.UpstreamException;
-import io.quarkiverse.rocm.runtime.client.Usage;
 import io.quarkiverse.rocm.runtime.config.OpenAiConfig;
 import io.quarkiverse.rocm.runtime.json.Json;
 import io.quarkiverse.rocm.runtime.server.ModelServer;
@@ -185,9 +184,7 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
                 write(ctx, OpenAiErrors.upstream(client.httpError(r.status(), r.body())));
                 return;
             }
-            try {
-                Usage.report(Json.MAPPER.readTree(r.body().getBytes()), r.exchange());
-            } catch (IOException notJson) {
+            if (r.json() == null) { // the client read its usage when it was JSON
                 write(ctx, OpenAiErrors.of(502, "server_error", null, null,
                         "llama-server answered 200 with a body that is not JSON"));
                 return;
