@@ -1,6 +1,8 @@
 package io.quarkiverse.rocm.deployment;
 
+import io.quarkiverse.rocm.runtime.devui.RecentExchanges;
 import io.quarkiverse.rocm.runtime.devui.RocmJsonRpcService;
+import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.deployment.IsDevelopment;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.devui.spi.JsonRPCProvidersBuildItem;
@@ -9,7 +11,8 @@ import io.quarkus.devui.spi.page.Page;
 
 /**
  * The Dev UI card: Models (state, process, GGUF metadata, VRAM, command line; live; restart), Chat (a streaming
- * playground with time to first token and tokens per second) and Logs (each model's llama-server output).
+ * playground with time to first token and tokens per second), Exchanges (the last requests to the models, live) and
+ * Logs (each model's llama-server output).
  */
 class RocmDevUiProcessor {
 
@@ -20,9 +23,17 @@ class RocmDevUiProcessor {
                 .componentLink("qwc-rocm-models.js").dynamicLabelJsonRPCMethodName("getReadyLabel"));
         card.addPage(Page.webComponentPageBuilder().title("Chat").icon("font-awesome-solid:comments")
                 .componentLink("qwc-rocm-chat.js"));
+        card.addPage(Page.webComponentPageBuilder().title("Exchanges").icon("font-awesome-solid:right-left")
+                .componentLink("qwc-rocm-exchanges.js"));
         card.addPage(Page.webComponentPageBuilder().title("Logs").icon("font-awesome-solid:file-lines")
                 .componentLink("qwc-rocm-logs.js"));
         return card;
+    }
+
+    /** The last exchanges with the models, kept for the Exchanges page: in dev mode only. */
+    @BuildStep(onlyIf = IsDevelopment.class)
+    AdditionalBeanBuildItem recentExchanges() {
+        return AdditionalBeanBuildItem.unremovableOf(RecentExchanges.class);
     }
 
     /** Produced in every mode, as the Dev UI asks; its bean exists in dev mode only. */

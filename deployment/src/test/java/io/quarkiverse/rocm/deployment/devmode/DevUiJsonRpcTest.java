@@ -82,7 +82,8 @@ public class DevUiJsonRpcTest {
             List<String> logs = ((JsonArray) rpc.call("getLogs", new JsonObject().put("name", "second"))).getList();
             assertThat(logs).anySatisfy(l -> assertThat(l).contains("model loaded"));
 
-            // the playground: tokens as they come, then the timings
+            // the playground: tokens as they come, then the timings; the exchange shows on the Exchanges page
+            int exchanges = rpc.send("streamExchanges", new JsonObject());
             int chat = rpc.send("chat", new JsonObject().put("name", "second").put("system", "Be brief.")
                     .put("message", "Who are you?").put("temperature", 0.0).put("maxTokens", 64));
             StringBuilder answer = new StringBuilder();
@@ -101,6 +102,15 @@ public class DevUiJsonRpcTest {
             assertThat(event.getDouble("tokensPerSecond")).isPositive();
             assertThat(event.getDouble("serverTokensPerSecond")).isPositive();
             assertThat(event.getString("finishReason")).isEqualTo("STOP");
+            JsonObject exchange = rpc.nextMatching(exchanges, (JsonObject x) -> "second".equals(x.getString("model")));
+            assertThat(exchange.getString("endpoint")).isEqualTo("/v1/chat/completions");
+            assertThat(exchange.getString("caller")).isEqualTo("application");
+            assertThat(exchange.getInteger("status")).isEqualTo(200);
+            assertThat(exchange.getInteger("completionTokens")).isEqualTo(event.getInteger("tokens"));
+            assertThat(exchange.getDouble("firstTokenMs")).isPositive();
+            assertThat(exchange.getDouble("durationMs")).isGreaterThanOrEqualTo(exchange.getDouble("firstTokenMs"));
+            JsonObject newest = ((JsonArray) rpc.call("getExchanges", new JsonObject())).getJsonObject(0);
+            assertThat(newest.getString("at")).isEqualTo(exchange.getString("at"));
 
             // a request cut short by max tokens says so
             int shortChat = rpc.send("chat", new JsonObject().put("name", "<default>").putNull("system")

@@ -25,7 +25,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * The Dev UI's backend (JSON-RPC over the Dev UI's web socket): the models' state, live; a restart action; a streamed
- * chat with time to first token and tokens per second; each model's llama-server output.
+ * chat with time to first token and tokens per second; the last exchanges, live; each model's llama-server output.
  */
 public class RocmJsonRpcService {
 
@@ -34,6 +34,9 @@ public class RocmJsonRpcService {
 
     @Inject
     ModelServers servers;
+
+    @Inject
+    RecentExchanges exchanges;
 
     /** Every model, in configuration order. */
     public List<ModelView> getModels() {
@@ -90,6 +93,16 @@ public class RocmJsonRpcService {
         }
         return servers.scheduler().unload(name).handle((ok, failure) -> failure == null ? "unloaded"
                 : "not unloaded: " + (failure.getCause() != null ? failure.getCause() : failure).getMessage());
+    }
+
+    /** The last exchanges with the models (the API's and the chat model's), the newest first. */
+    public List<RecentExchanges.Row> getExchanges() {
+        return exchanges.rows();
+    }
+
+    /** Each exchange as it ends. */
+    public Multi<RecentExchanges.Row> streamExchanges() {
+        return exchanges.live();
     }
 
     /** The last lines of a model's llama-server output, across its restarts. */
