@@ -28,7 +28,8 @@ import io.quarkus.test.QuarkusDevModeTest;
 /**
  * The Dev UI card in a real browser (Debian's headless Chromium, installed by the build's
  * {@code src/test/scripts/install-browser.sh}): the card opens its Models page, which shows every model's state,
- * and the Chat page streams an answer with its timings. Skipped, saying why, when no browser could be installed.
+ * the Chat page streams an answer with its timings, and the Exchanges page lists that exchange. Skipped, saying why,
+ * when no browser could be installed.
  */
 public class DevUiBrowserTest {
 
@@ -89,6 +90,12 @@ public class DevUiBrowserTest {
                     .isGreaterThan(1);
             assertThat(js(driver, "return deep('qwc-rocm-chat').shadowRoot.querySelector('#error').textContent"))
                     .isEqualTo("");
+
+            // the Exchanges page: that chat, in its grid
+            driver.get("http://localhost:" + PORT + "/q/dev-ui/quarkus-rocm/exchanges");
+            wait.until(d -> Boolean.TRUE.equals(js(d, "const g = deep('qwc-rocm-exchanges')?.shadowRoot"
+                    + "?.querySelector('vaadin-grid'); return g != null && g.items.some(i => i.model === 'second'"
+                    + " && i.caller === 'application' && i.status === 200 && i.completionTokens > 0)")));
         } finally {
             driver.quit();
         }

@@ -147,6 +147,10 @@ public class TracingTest {
         String callerId = caller.getSpanContext().getSpanId();
         SpanData chat = await(s -> s.getName().equals("chat alpha") && ancestors(s).contains(callerId));
         assertThat(str(chat, "rocm.caller")).isEqualTo("application");
+        // quarkus-langchain4j's own span of the call, ours below it
+        SpanData langchain4j = await(s -> s.getName().equals("completion alpha"));
+        assertThat(chat.getParentSpanId()).isEqualTo(langchain4j.getSpanId());
+        assertThat(langchain4j.getParentSpanId()).isEqualTo(callerId);
         // no parentless span of the HTTP client for the same call (nor for the metrics' polls of llama-server)
         assertThat(exporter.getFinishedSpanItems()).noneMatch(s -> s.getKind() == SpanKind.CLIENT
                 && s.getAttributes().get(AttributeKey.stringKey("url.full")) != null);

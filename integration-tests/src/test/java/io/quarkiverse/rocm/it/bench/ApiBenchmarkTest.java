@@ -51,7 +51,9 @@ class ApiBenchmarkTest {
         File appLog = Files.createTempFile("bench-app", ".log").toFile();
         long appStart = System.nanoTime();
         List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.http.port=" + appPort));
+                "-Dquarkus.http.port=" + appPort,
+                // packaged with -Pbench, the application has quarkus-opentelemetry: its cost is TracingBenchmarkTest's
+                "-Dquarkus.otel.sdk.disabled=true"));
         // -Dbench.app-jvm-args="-XX:StartFlightRecording=filename=target/app.jfr,settings=profile" to profile it
         String jvmArgs = System.getProperty("bench.app-jvm-args", "");
         if (!jvmArgs.isBlank()) {

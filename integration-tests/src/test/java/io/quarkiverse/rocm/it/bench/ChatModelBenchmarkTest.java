@@ -42,11 +42,14 @@ import io.quarkus.test.junit.TestProfile;
 @Tag("benchmark")
 class ChatModelBenchmarkTest {
 
-    /** LangChain4j's OpenAI model reaches the same llama-server by its URL: a loopback port, not a socket. */
+    /**
+     * LangChain4j's OpenAI model reaches the same llama-server by its URL: a loopback port, not a socket. The bench
+     * profile brings quarkus-opentelemetry (for TracingBenchmarkTest): off here.
+     */
     public static class OnTcp implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.rocm.unix-socket", "false");
+            return Map.of("quarkus.rocm.unix-socket", "false", "quarkus.otel.sdk.disabled", "true");
         }
     }
 

@@ -26,6 +26,8 @@ public final class RocmChatModels {
         c.maxTokens().ifPresent(p::maxOutputTokens);
         c.stop().ifPresent(s -> p.stopSequences(new ArrayList<>(s)));
         p.cachePrompt(c.cachePrompt());
+        // the model's name in the requests' parameters, where listeners read it (quarkus-langchain4j's span names)
+        p.modelName(clients.servers().require(modelName).spec().alias());
         return RocmChatModel.builder().client(clients.client(modelName)).defaultRequestParameters(p.build())
                 .timeout(c.timeout()).logRequests(c.logRequests()).logResponses(c.logResponses()).listeners(List.of());
     }
