@@ -79,7 +79,7 @@ public class FairnessTest {
     @Inject
     Admissions admissions;
 
-    record Answer(String label, int status, String body) {
+    record Answer(String label, int status, String body, String retryAfter) {
     }
 
     static CompletableFuture<Answer> ask(String key, String label, int tokens, List<String> finished) {
@@ -93,7 +93,7 @@ public class FairnessTest {
             if (r.statusCode() == 200) {
                 finished.add(label);
             }
-            return new Answer(label, r.statusCode(), r.body());
+            return new Answer(label, r.statusCode(), r.body(), r.headers().firstValue("Retry-After").orElse(null));
         });
     }
 
@@ -110,6 +110,7 @@ public class FairnessTest {
         }
         Answer refused = batch.get(30).get(60, TimeUnit.SECONDS);
         assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.retryAfter()).isEqualTo("1");
         assertThat(JsonPath.from(refused.body()).getString("error.message")).contains("caller 'api-key-1'")
                 .contains("quarkus.rocm.alpha.caller-max-queue=29");
 

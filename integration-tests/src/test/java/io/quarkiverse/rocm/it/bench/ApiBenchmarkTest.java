@@ -119,10 +119,12 @@ class ApiBenchmarkTest {
             RelayCpu appCpu = RelayCpu.median(appRuns);
             RelayCpu nginxCpu = n == null ? null : RelayCpu.median(nginxRuns);
             long self = ProcessHandle.current().pid();
-            long client0 = ProcCpu.total(ProcCpu.byThread(self));
+            // the whole process (/proc/PID/stat): summed per thread, the pools' threads that end meanwhile would be lost
+            long[] client0 = ProcCpu.userSystemMs(self);
             Load.Result longDirect = Load.run(server, longRequests, 1, 1000);
             // what reading a stream costs a JVM on this machine: the floor under a relay, which reads and writes
-            double clientUsPerToken = (ProcCpu.total(ProcCpu.byThread(self)) - client0) / 1e3 / longDirect.tokens();
+            long[] client1 = ProcCpu.userSystemMs(self);
+            double clientUsPerToken = (client1[0] + client1[1] - client0[0] - client0[1]) * 1e3 / longDirect.tokens();
             if (jfr) {
                 jcmd(pid, "JFR.stop", "name=steady");
             }
