@@ -3,7 +3,10 @@ import { JsonRpc } from 'jsonrpc';
 import '@vaadin/grid';
 import '@vaadin/grid/vaadin-grid-sort-column.js';
 
-/** The last exchanges with the models (the OpenAI API's and the chat model's), the newest first, live. */
+/**
+ * The last exchanges with the models (the OpenAI API's and the chat model's), the newest first, live; their requests
+ * and answers too when quarkus.rocm.capture-content=true.
+ */
 export class QwcRocmExchanges extends LitElement {
 
     jsonRpc = new JsonRpc(this);
@@ -59,6 +62,10 @@ export class QwcRocmExchanges extends LitElement {
                 <vaadin-grid-sort-column path="queueMs" header="Queue ms" auto-width></vaadin-grid-sort-column>
                 <vaadin-grid-sort-column path="firstTokenMs" header="TTFT ms" auto-width></vaadin-grid-sort-column>
                 <vaadin-grid-sort-column path="durationMs" header="Duration ms" auto-width></vaadin-grid-sort-column>
+                ${this._rows.some(r => r.request) ? html`
+                    <vaadin-grid-column path="request" header="Request" width="24em" resizable></vaadin-grid-column>
+                    <vaadin-grid-column path="answer" header="Answer" width="24em" resizable></vaadin-grid-column>`
+                    : ''}
             </vaadin-grid>`;
     }
 }

@@ -104,7 +104,8 @@ public class RocmRecorder {
                             + ServerSpec.property(modelName, "embeddings") + "=true.");
                 }
                 return new io.quarkiverse.rocm.runtime.langchain4j.RocmEmbeddingModel(clients.client(modelName),
-                        config.getValue().models().get(modelName).chatModel().timeout());
+                        config.getValue().models().get(modelName).chatModel().timeout(),
+                        config.getValue().captureContent());
             }
         };
     }

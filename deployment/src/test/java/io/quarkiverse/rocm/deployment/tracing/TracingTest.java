@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import jakarta.enterprise.inject.Produces;
@@ -56,7 +55,7 @@ public class TracingTest {
 
     @RegisterExtension
     static final QuarkusUnitTest app = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(Exporter.class))
+            .withApplicationRoot(jar -> jar.addClasses(Exporter.class, Spans.class))
             .setForcedDependencies(List.of(Dependency.of("io.quarkus", "quarkus-opentelemetry", Version.getVersion())))
             .overrideConfigKey("quarkus.otel.bsp.schedule.delay", "50ms")
             .overrideConfigKey("quarkus.otel.metrics.enabled", "false")
@@ -202,17 +201,6 @@ public class TracingTest {
     }
 
     private SpanData await(Predicate<SpanData> which) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            Optional<SpanData> found = exporter.getFinishedSpanItems().stream().filter(which).findFirst();
-            if (found.isPresent()) {
-                return found.get();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no such span among " + exporter.getFinishedSpanItems().stream()
-                        .map(s -> s.getName() + " " + s.getAttributes()).toList());
-            }
-            Thread.sleep(20);
-        }
+        return Spans.await(exporter, which);
     }
 }

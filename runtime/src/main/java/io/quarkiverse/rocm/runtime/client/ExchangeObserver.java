@@ -30,18 +30,24 @@ public interface ExchangeObserver {
     /**
      * Who asked, and the generation parameters it gave (null when not given): the caller is the identity's name (an
      * API key's, the authenticated principal's), {@value #ANONYMOUS} without one, {@value #APPLICATION} for the
-     * application's own calls through the chat and embedding models.
+     * application's own calls through the chat and embedding models; {@code content} is the request's JSON when
+     * {@code quarkus.rocm.capture-content} is on, else null.
      */
-    record Request(String caller, Integer maxTokens, Double temperature, Double topP) {
+    record Request(String caller, Integer maxTokens, Double temperature, Double topP, String content) {
 
         public static final String ANONYMOUS = "anonymous";
         public static final String APPLICATION = "application";
 
         /** The application's own request, without parameters. */
-        public static final Request OWN = new Request(APPLICATION, null, null, null);
+        public static final Request OWN = new Request(APPLICATION, null, null, null, null);
 
         public static Request of(String caller) {
-            return new Request(caller, null, null, null);
+            return new Request(caller, null, null, null, null);
+        }
+
+        /** Whether the content is captured ({@code quarkus.rocm.capture-content}): the answer's is then reported too. */
+        public boolean captured() {
+            return content != null;
         }
     }
 
@@ -65,6 +71,10 @@ public interface ExchangeObserver {
 
         /** What the answer used and how it finished, as llama-server reported it. */
         default void usage(Usage usage) {
+        }
+
+        /** The answer as llama-server sent it (a stream's events), when the request's content is captured. */
+        default void answer(String content) {
         }
 
         /** It ended: the HTTP status, 499 when the caller cancelled, 0 when the connection broke. */

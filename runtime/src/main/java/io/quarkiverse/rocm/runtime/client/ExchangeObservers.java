@@ -47,6 +47,13 @@ final class ExchangeObservers implements ExchangeObserver {
             }
 
             @Override
+            public void answer(String content) {
+                for (Exchange e : exchanges) {
+                    e.answer(content);
+                }
+            }
+
+            @Override
             public void end(int status) {
                 for (Exchange e : exchanges) {
                     e.end(status);

@@ -155,20 +155,21 @@ public final class LlamaServerClient implements AutoCloseable {
                 return;
             }
             long left = Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-            onEventLoop(caller, () -> sendNow(method, path, body, at, left, timeoutMs, exchange, result, end));
+            onEventLoop(caller, () -> sendNow(method, path, body, at, left, timeoutMs, exchange, request.captured(),
+                    result, end));
         });
         return answer;
     }
 
     /** The HTTP exchange of {@link #send}, on an event loop, once the request is let in. */
     private void sendNow(HttpMethod method, String path, Buffer body, Endpoint endpoint, long leftMs, long timeoutMs,
-            ExchangeObserver.Exchange exchange, CompletableFuture<Response> result, ExchangeEnd end) {
+            ExchangeObserver.Exchange exchange, boolean capture, CompletableFuture<Response> result, ExchangeEnd end) {
         Route route = end.admission.route();
         http.request(options(method, path, endpoint).setTimeout(leftMs)).onComplete(created -> {
             if (created.failed()) {
                 Endpoint other = route.next(created.cause()); // nothing was sent: another replica
                 if (other != null) {
-                    sendNow(method, path, body, other, leftMs, timeoutMs, exchange, result, end);
+                    sendNow(method, path, body, other, leftMs, timeoutMs, exchange, capture, result, end);
                     return;
                 }
                 errors.failure(created.cause(), route, endpoint, timeoutMs).thenAccept(result::completeExceptionally);
@@ -179,7 +180,7 @@ public final class LlamaServerClient implements AutoCloseable {
             route.watch(req::reset);
             // the body's handler is set in the same turn the response arrives: set later, the bytes that came with
             // the head would be dropped (an empty body although Content-Length said otherwise)
-            req.response().compose(resp -> resp.body().map(b -> answer(method, path, resp, b, exchange)))
+            req.response().compose(resp -> resp.body().map(b -> answer(method, path, resp, b, exchange, capture)))
                     .onSuccess(result::complete).onFailure(e -> errors.failure(e, route, endpoint, timeoutMs)
                             .thenAccept(result::completeExceptionally));
             if (body != null) {
@@ -191,11 +192,14 @@ public final class LlamaServerClient implements AutoCloseable {
     }
 
     private Response answer(HttpMethod method, String path, HttpClientResponse resp, Buffer b,
-            ExchangeObserver.Exchange exchange) {
+            ExchangeObserver.Exchange exchange, boolean capture) {
         if (b.length() == 0 && resp.statusCode() == 200 && method == HttpMethod.POST) {
             throw new UpstreamException(UpstreamException.Kind.CONNECTION_LOST, "llama-server '"
                     + server.spec().displayName() + "' answered " + path + " with 200 and an empty body (headers "
                     + resp.headers().entries() + ")", null);
+        }
+        if (capture) {
+            exchange.answer(b.toString());
         }
         JsonNode json = null;
         if (resp.statusCode() == 200 && method == HttpMethod.POST) {

@@ -102,6 +102,15 @@ public interface RocmRuntimeConfig {
     Duration stopTimeout();
 
     /**
+     * Whether the content of the requests to the models and of their answers is recorded where their exchanges are
+     * observed: in the traces ({@code gen_ai.input.messages}, the request's JSON, and {@code gen_ai.output.messages},
+     * the answer as llama-server sent it, with quarkus-opentelemetry) and on the Dev UI's Exchanges page. Off by
+     * default: prompts and answers are a user's data. Metrics never carry them.
+     */
+    @WithDefault("false")
+    boolean captureContent();
+
+    /**
      * What happens when llama-server exits unexpectedly.
      */
     @ConfigDocSection

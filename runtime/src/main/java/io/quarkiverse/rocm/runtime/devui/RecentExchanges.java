@@ -15,7 +15,7 @@ import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 /**
  * The last exchanges with the models, for the Dev UI (dev mode only): when, which endpoint and model, who asked, how
  * it ended, its tokens, queue wait, time to first token and duration; each one sent to the open pages as it ends.
- * Prompts and answers are not kept.
+ * The request's and the answer's content only with {@code quarkus.rocm.capture-content=true}.
  */
 @Singleton
 public class RecentExchanges implements ExchangeObserver {
@@ -25,7 +25,8 @@ public class RecentExchanges implements ExchangeObserver {
 
     /** One exchange as the page shows it; times in milliseconds, -1 when there was none (no queue, no stream). */
     public record Row(String at, String endpoint, String model, String caller, int status, int promptTokens,
-            int completionTokens, int cachedTokens, double queueMs, double firstTokenMs, double durationMs) {
+            int completionTokens, int cachedTokens, double queueMs, double firstTokenMs, double durationMs,
+            String request, String answer) {
     }
 
     private final ArrayDeque<Row> rows = new ArrayDeque<>();
@@ -38,6 +39,14 @@ public class RecentExchanges implements ExchangeObserver {
         return new Exchange() {
             private volatile double queueMs = -1, firstTokenMs = -1;
             private volatile Usage usage;
+            private volatile String answer;
+
+            @Override
+            public void answer(String content) {
+                if (request.captured()) {
+                    answer = content;
+                }
+            }
 
             @Override
             public void admitted() {
@@ -59,7 +68,7 @@ public class RecentExchanges implements ExchangeObserver {
                 Usage u = usage;
                 add(new Row(at.toString(), endpoint, model, request.caller(), status, u == null ? 0 : u.promptTokens(),
                         u == null ? 0 : u.completionTokens(), u == null ? 0 : u.cachedTokens(), queueMs,
-                        firstTokenMs, millis(System.nanoTime() - start)));
+                        firstTokenMs, millis(System.nanoTime() - start), request.content(), answer));
             }
         };
     }

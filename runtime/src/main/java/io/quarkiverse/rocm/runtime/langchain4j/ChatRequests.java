@@ -198,11 +198,14 @@ final class ChatRequests {
                 .metadata(metadata(json, textOrNull(choice.get("finish_reason")), usage(json.get("usage")))).build();
     }
 
-    /** The application's own request (its chat model's), with the generation parameters it gave. */
-    static ExchangeObserver.Request asked(ChatRequest request) {
+    /**
+     * The application's own request (its chat model's), with the generation parameters it gave and, when captured,
+     * its JSON.
+     */
+    static ExchangeObserver.Request asked(ChatRequest request, String content) {
         ChatRequestParameters p = request.parameters();
         return new ExchangeObserver.Request(ExchangeObserver.Request.APPLICATION, p.maxOutputTokens(), p.temperature(),
-                p.topP());
+                p.topP(), content);
     }
 
     /** Tells the metrics and traces what the answer used and how it finished. */

@@ -45,6 +45,7 @@ public class RocmChatModel implements ChatModel, StreamingChatModel {
     private final Duration timeout;
     private final boolean logRequests;
     private final boolean logResponses;
+    private final boolean captureContent;
 
     protected RocmChatModel(Builder b) {
         if (b.client == null) {
@@ -58,6 +59,7 @@ public class RocmChatModel implements ChatModel, StreamingChatModel {
         this.timeout = b.timeout;
         this.logRequests = b.logRequests;
         this.logResponses = b.logResponses;
+        this.captureContent = b.captureContent;
     }
 
     public static Builder builder() {
@@ -76,8 +78,10 @@ public class RocmChatModel implements ChatModel, StreamingChatModel {
 
     @Override
     public ChatResponse doChat(ChatRequest request) {
-        LlamaServerClient.Response response = Errors.post(client, PATH, body(request, false), timeout,
-                ChatRequests.asked(request), "RocmChatModel.chat()", "use the streaming chat instead");
+        Buffer body = body(request, false);
+        LlamaServerClient.Response response = Errors.post(client, PATH, body, timeout,
+                ChatRequests.asked(request, captureContent ? body.toString() : null), "RocmChatModel.chat()",
+                "use the streaming chat instead");
         if (logResponses) {
             LOG.infof("llama-server response (%d): %s", response.status(), response.body());
         }
@@ -101,8 +105,9 @@ public class RocmChatModel implements ChatModel, StreamingChatModel {
             handler.onError(e);
             return;
         }
-        StreamingResponse response = new StreamingResponse(handler, Json.MAPPER, logResponses);
-        response.attach(client.stream(PATH, body, timeout.toMillis(), ChatRequests.asked(request), response));
+        StreamingResponse response = new StreamingResponse(handler, Json.MAPPER, logResponses, captureContent);
+        response.attach(client.stream(PATH, body, timeout.toMillis(),
+                ChatRequests.asked(request, captureContent ? body.toString() : null), response));
     }
 
     private Buffer body(ChatRequest request, boolean stream) {
@@ -153,6 +158,7 @@ public class RocmChatModel implements ChatModel, StreamingChatModel {
         private Duration timeout = Duration.ofMinutes(5);
         private boolean logRequests;
         private boolean logResponses;
+        private boolean captureContent;
 
         public Builder client(LlamaServerClient client) {
             this.client = client;
@@ -187,6 +193,12 @@ public class RocmChatModel implements ChatModel, StreamingChatModel {
 
         public Builder logResponses(boolean logResponses) {
             this.logResponses = logResponses;
+            return this;
+        }
+
+        /** Whether the requests' and answers' content goes to the traces and the Dev UI (off by default). */
+        public Builder captureContent(boolean captureContent) {
+            this.captureContent = captureContent;
             return this;
         }
 

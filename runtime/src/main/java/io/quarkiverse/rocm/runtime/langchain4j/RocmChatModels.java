@@ -29,6 +29,7 @@ public final class RocmChatModels {
         // the model's name in the requests' parameters, where listeners read it (quarkus-langchain4j's span names)
         p.modelName(clients.servers().require(modelName).spec().alias());
         return RocmChatModel.builder().client(clients.client(modelName)).defaultRequestParameters(p.build())
-                .timeout(c.timeout()).logRequests(c.logRequests()).logResponses(c.logResponses()).listeners(List.of());
+                .timeout(c.timeout()).logRequests(c.logRequests()).logResponses(c.logResponses()).listeners(List.of())
+                .captureContent(config.captureContent());
     }
 }

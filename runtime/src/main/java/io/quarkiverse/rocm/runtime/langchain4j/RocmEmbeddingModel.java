@@ -15,6 +15,7 @@ import dev.langchain4j.exception.InternalServerException;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.output.Response;
 import dev.langchain4j.model.output.TokenUsage;
+import io.quarkiverse.rocm.runtime.client.ExchangeObserver;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClient;
 import io.quarkiverse.rocm.runtime.json.Json;
 import io.vertx.core.buffer.Buffer;
@@ -27,15 +28,22 @@ public class RocmEmbeddingModel implements EmbeddingModel {
 
     private final LlamaServerClient client;
     private final Duration timeout;
+    private final boolean captureContent;
     private volatile int dimension = -1;
 
     public RocmEmbeddingModel(LlamaServerClient client, Duration timeout) {
+        this(client, timeout, false);
+    }
+
+    /** @param captureContent whether the requests' content goes to the traces and the Dev UI */
+    public RocmEmbeddingModel(LlamaServerClient client, Duration timeout, boolean captureContent) {
         if (!client.server().spec().embeddings()) {
             throw new IllegalArgumentException("model '" + client.server().spec().alias() + "' does not serve"
                     + " embeddings: set " + client.server().spec().property("embeddings") + "=true");
         }
         this.client = client;
         this.timeout = timeout;
+        this.captureContent = captureContent;
     }
 
     @Override
@@ -43,10 +51,12 @@ public class RocmEmbeddingModel implements EmbeddingModel {
         ObjectNode body = Json.MAPPER.createObjectNode().put("model", modelName());
         ArrayNode input = body.putArray("input");
         segments.forEach(s -> input.add(s.text()));
-        LlamaServerClient.Response r = Errors.post(client, "/v1/embeddings",
-                Buffer.buffer(JsonSchemas.write(Json.MAPPER, body)), timeout,
-                io.quarkiverse.rocm.runtime.client.ExchangeObserver.Request.OWN, "RocmEmbeddingModel.embedAll()",
-                null);
+        String request = JsonSchemas.write(Json.MAPPER, body);
+        ExchangeObserver.Request asked = captureContent
+                ? new ExchangeObserver.Request(ExchangeObserver.Request.APPLICATION, null, null, null, request)
+                : ExchangeObserver.Request.OWN;
+        LlamaServerClient.Response r = Errors.post(client, "/v1/embeddings", Buffer.buffer(request), timeout, asked,
+                "RocmEmbeddingModel.embedAll()", null);
         Errors.requireOk(client, r);
         try {
             JsonNode json = r.json() != null ? r.json() : Json.MAPPER.readTree(r.body().getBytes());

@@ -38,6 +38,8 @@ final class StreamingResponse implements SseListener, StreamingHandle {
     private final StreamingChatResponseHandler handler;
     private final ObjectMapper mapper;
     private final boolean logResponses;
+    /** Whether the answer's content goes to the exchange's observers ({@code quarkus.rocm.capture-content}). */
+    private final boolean captureContent;
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile LlamaServerClient.Stream stream;
     private volatile boolean cancelled;
@@ -51,10 +53,12 @@ final class StreamingResponse implements SseListener, StreamingHandle {
     private JsonNode usage;
     private JsonNode last;
 
-    StreamingResponse(StreamingChatResponseHandler handler, ObjectMapper mapper, boolean logResponses) {
+    StreamingResponse(StreamingChatResponseHandler handler, ObjectMapper mapper, boolean logResponses,
+            boolean captureContent) {
         this.handler = handler;
         this.mapper = mapper;
         this.logResponses = logResponses;
+        this.captureContent = captureContent;
     }
 
     void attach(LlamaServerClient.Stream stream) {
@@ -181,6 +185,12 @@ final class StreamingResponse implements SseListener, StreamingHandle {
             LlamaServerClient.Stream s = stream;
             if (s != null) {
                 ChatRequests.reportUsage(response, s.exchange());
+                if (captureContent) {
+                    AiMessage answer = response.aiMessage();
+                    s.exchange().answer(answer.hasToolExecutionRequests()
+                            ? String.valueOf(answer.toolExecutionRequests())
+                            : answer.text());
+                }
             }
             call(() -> handler.onCompleteResponse(response));
         }

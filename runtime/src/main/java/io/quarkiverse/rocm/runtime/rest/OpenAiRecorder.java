@@ -41,7 +41,7 @@ public class OpenAiRecorder {
                     ArcContainer arc = Arc.container();
                     LlamaServerClients clients = arc.instance(LlamaServerClients.class).get();
                     r = relay = new OpenAiRelay(kind, config.getValue().openai(), arc.instance(ModelServers.class).get(),
-                            clients, clients.observer());
+                            clients, clients.observer(), config.getValue().captureContent());
                 }
                 r.handle(ctx);
             }

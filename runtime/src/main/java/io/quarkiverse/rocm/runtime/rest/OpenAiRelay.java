@@ -46,9 +46,12 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
     private final LlamaServerClients clients;
     private final ExchangeObserver observer;
     private final long limit;
+    /** Whether the requests' and answers' content goes to the observers ({@code quarkus.rocm.capture-content}). */
+    private final boolean captureContent;
 
     public OpenAiRelay(OpenAiRequests.Kind kind, OpenAiConfig config, ModelServers servers, LlamaServerClients clients,
-            ExchangeObserver observer) {
+            ExchangeObserver observer, boolean captureContent) {
+        this.captureContent = captureContent;
         this.kind = kind;
         this.path = kind.upstreamPath();
         this.config = config;
@@ -126,7 +129,7 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
         // the bytes go on as the client sent them: the model is its alias or absent (llama-server's --alias then)
         LlamaServerClient client = clients.client(target.name());
         long timeout = config.timeout().toMillis();
-        ExchangeObserver.Request asked = asked(ctx, request);
+        ExchangeObserver.Request asked = asked(ctx, request, captureContent ? body.toString() : null);
         if (request.path("stream").asBoolean(false)) {
             stream(ctx, client, body, timeout, asked);
         } else {
@@ -135,14 +138,14 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
     }
 
     /** Who asked, and the generation parameters it gave. */
-    private static ExchangeObserver.Request asked(RoutingContext ctx, ObjectNode request) {
+    private static ExchangeObserver.Request asked(RoutingContext ctx, ObjectNode request, String content) {
         JsonNode max = request.hasNonNull("max_completion_tokens") ? request.get("max_completion_tokens")
                 : request.get("max_tokens");
         JsonNode temperature = request.get("temperature");
         JsonNode topP = request.get("top_p");
         return new ExchangeObserver.Request(Callers.of(ctx), max != null && max.isNumber() ? max.asInt() : null,
                 temperature != null && temperature.isNumber() ? temperature.asDouble() : null,
-                topP != null && topP.isNumber() ? topP.asDouble() : null);
+                topP != null && topP.isNumber() ? topP.asDouble() : null, content);
     }
 
     /** Why this model cannot take this request, or null. */
@@ -232,7 +235,7 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
                 });
                 return;
             }
-            StreamRelay.start(upstream, up, ctx.response());
+            StreamRelay.start(upstream, up, ctx.response(), asked.captured());
         }));
     }
 

@@ -36,15 +36,25 @@ final class StreamRelay {
     private final ArrayDeque<Buffer> last = new ArrayDeque<>(KEPT);
     private boolean first = true;
     private volatile boolean finished;
+    /** The whole answer, when its content is captured ({@code quarkus.rocm.capture-content}), up to a bound. */
+    private final Buffer captured;
 
-    private StreamRelay(RelayExchange upstream, HttpServerResponse down) {
+    /** The most of a streamed answer kept for its observers when content is captured. */
+    static final int CAPTURED_MAX = 1 << 20;
+
+    private StreamRelay(RelayExchange upstream, HttpServerResponse down, boolean capture) {
         this.upstream = upstream;
         this.down = down;
+        this.captured = capture ? Buffer.buffer() : null;
     }
 
-    /** Starts relaying a 200 answer; runs on the event loop that reads {@code up} and writes {@code down}. */
-    static void start(RelayExchange upstream, HttpClientResponse up, HttpServerResponse down) {
-        new StreamRelay(upstream, down).pump(up);
+    /**
+     * Starts relaying a 200 answer; runs on the event loop that reads {@code up} and writes {@code down}.
+     *
+     * @param capture whether the answer's content goes to the exchange's observers
+     */
+    static void start(RelayExchange upstream, HttpClientResponse up, HttpServerResponse down, boolean capture) {
+        new StreamRelay(upstream, down, capture).pump(up);
     }
 
     private void pump(HttpClientResponse up) {
@@ -70,6 +80,9 @@ final class StreamRelay {
                 last.removeFirst();
             }
             last.addLast(piece);
+            if (captured != null && captured.length() < CAPTURED_MAX) {
+                captured.appendBuffer(piece);
+            }
             down.write(piece);
             if (down.writeQueueFull()) {
                 up.pause();
@@ -91,6 +104,9 @@ final class StreamRelay {
         String text = tail.toString();
         int status = text.contains("data: [DONE]") ? 200 : errorStatus(tail, text);
         reportUsage(text);
+        if (captured != null) {
+            upstream.exchange().answer(captured.toString());
+        }
         upstream.end(status);
         down.end();
     }

@@ -18,7 +18,9 @@ import io.quarkiverse.rocm.runtime.client.Usage;
  * GenAI semantic conventions: named {@code "{operation} {model}"}, of kind CLIENT, a child of the current span (the
  * HTTP server's for the API, the caller's for the chat model), with the request's model and parameters, the answer's
  * model, finish reasons and token usage, the time to the first chunk, and this extension's queue wait and cached
- * prompt tokens. Prompts and answers are not recorded. A bean only with quarkus-opentelemetry in the application.
+ * prompt tokens. Prompts and answers are recorded only with {@code quarkus.rocm.capture-content=true}
+ * ({@code gen_ai.input.messages}: the request's JSON; {@code gen_ai.output.messages}: the answer as llama-server sent
+ * it). A bean only with quarkus-opentelemetry in the application.
  */
 @Singleton
 public class ExchangeTracer implements ExchangeObserver {
@@ -56,6 +58,9 @@ public class ExchangeTracer implements ExchangeObserver {
         if (request.topP() != null) {
             span.setAttribute(GenAi.REQUEST_TOP_P, request.topP());
         }
+        if (request.captured()) {
+            span.setAttribute(GenAi.INPUT_MESSAGES, request.content());
+        }
         return new Traced(span.startSpan());
     }
 
@@ -89,6 +94,11 @@ public class ExchangeTracer implements ExchangeObserver {
             if (!usage.finishReasons().isEmpty()) {
                 span.setAttribute(GenAi.RESPONSE_FINISH_REASONS, usage.finishReasons());
             }
+        }
+
+        @Override
+        public void answer(String content) {
+            span.setAttribute(GenAi.OUTPUT_MESSAGES, content);
         }
 
         @Override

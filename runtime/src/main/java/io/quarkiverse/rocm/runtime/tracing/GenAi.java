@@ -27,6 +27,10 @@ final class GenAi {
     static final AttributeKey<Double> TIME_TO_FIRST_CHUNK = AttributeKey
             .doubleKey("gen_ai.response.time_to_first_chunk");
     static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+    /** The request's JSON, only with {@code quarkus.rocm.capture-content=true}. */
+    static final AttributeKey<String> INPUT_MESSAGES = AttributeKey.stringKey("gen_ai.input.messages");
+    /** The answer as llama-server sent it, only with {@code quarkus.rocm.capture-content=true}. */
+    static final AttributeKey<String> OUTPUT_MESSAGES = AttributeKey.stringKey("gen_ai.output.messages");
 
     static final AttributeKey<Double> QUEUE_DURATION = AttributeKey.doubleKey("rocm.queue.duration");
     static final AttributeKey<Long> PROMPT_CACHED_TOKENS = AttributeKey.longKey("rocm.prompt.cached_tokens");

@@ -81,7 +81,7 @@ class StreamingResponseTest {
     @Test
     void reasoningThenTextBecomeThinkingAndText() {
         Recorder r = new Recorder();
-        StreamingResponse s = new StreamingResponse(r, new ObjectMapper(), false);
+        StreamingResponse s = new StreamingResponse(r, new ObjectMapper(), false, false);
         s.onData(chunk("{\"role\":\"assistant\",\"content\":null}", null));
         s.onData(chunk("{\"reasoning_content\":\"Let me\"}", null));
         s.onData(chunk("{\"reasoning_content\":\" think.\"}", null));
@@ -101,7 +101,7 @@ class StreamingResponseTest {
     @Test
     void severalToolCallsCompleteInOrderWithTheirIds() {
         Recorder r = new Recorder();
-        StreamingResponse s = new StreamingResponse(r, new ObjectMapper(), false);
+        StreamingResponse s = new StreamingResponse(r, new ObjectMapper(), false, false);
         s.onData(chunk("{\"tool_calls\":[{\"index\":0,\"id\":\"a1\",\"type\":\"function\",\"function\":"
                 + "{\"name\":\"weather\",\"arguments\":\"{\\\"city\\\":\"}}]}", null));
         s.onData(chunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"\\\"Paris\\\"}\"}}]}", null));
@@ -119,7 +119,7 @@ class StreamingResponseTest {
     @Test
     void aMalformedChunkEndsTheStreamWithOneError() {
         Recorder r = new Recorder();
-        StreamingResponse s = new StreamingResponse(r, new ObjectMapper(), false);
+        StreamingResponse s = new StreamingResponse(r, new ObjectMapper(), false, false);
         s.onData(chunk("{\"content\":\"Hel\"}", null));
         s.onData(Buffer.buffer("{\"choices\":[{\"delta\":"));
         s.onData(chunk("{\"content\":\"lo\"}", null));
@@ -131,7 +131,7 @@ class StreamingResponseTest {
     @Test
     void anErrorEventIsTypedByItsCode() {
         Recorder r = new Recorder();
-        StreamingResponse s = new StreamingResponse(r, new ObjectMapper(), false);
+        StreamingResponse s = new StreamingResponse(r, new ObjectMapper(), false, false);
         s.onData(Buffer.buffer("{\"error\":{\"code\":400,\"message\":\"the request exceeds the context\","
                 + "\"type\":\"exceed_context_size_error\"}}"));
         s.onComplete();
@@ -143,7 +143,7 @@ class StreamingResponseTest {
     void aHandlerThatThrowsDoesNotEndTheStream() {
         Recorder r = new Recorder();
         r.throwOnPartial = true;
-        StreamingResponse s = new StreamingResponse(r, new ObjectMapper(), false);
+        StreamingResponse s = new StreamingResponse(r, new ObjectMapper(), false, false);
         s.onData(chunk("{\"content\":\"a\"}", null));
         s.onData(chunk("{\"content\":\"b\"}", "stop"));
         s.onComplete();
