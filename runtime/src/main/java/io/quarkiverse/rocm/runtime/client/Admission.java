@@ -58,11 +58,11 @@ final class Admission {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         CompletableFuture<Void> in;
         if (gated) {
-            CompletableFuture<Gate.Permit> p = client.gate().acquire(caller);
-            if (p.isCompletedExceptionally()) {
-                return p.handle((x, refused) -> {
-                    throw busy((Gate.Refused) (refused instanceof CompletionException c ? c.getCause() : refused));
-                });
+            CompletableFuture<Gate.Permit> p;
+            try {
+                p = client.gate().acquire(caller);
+            } catch (Gate.Refused refused) {
+                return CompletableFuture.failedFuture(busy(refused));
             }
             place = p;
             in = p.thenCompose(granted -> {

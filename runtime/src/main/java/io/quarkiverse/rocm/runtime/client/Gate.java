@@ -147,9 +147,10 @@ public final class Gate {
     }
 
     /**
-     * A permit for {@code caller} now, or once a place frees up and it is this caller's turn; failed with
-     * {@link Refused} at once when the queue (or the caller's share of it) is full. Cancelling the returned future
-     * (a caller that gave up) leaves the line.
+     * A permit for {@code caller} now, or once a place frees up and it is this caller's turn. Cancelling the returned
+     * future (a caller that gave up) leaves the line.
+     *
+     * @throws Refused at once when the queue (or the caller's share of it) is full
      */
     public synchronized CompletableFuture<Permit> acquire(String caller) {
         Caller c = callers.computeIfAbsent(caller, Caller::new);
@@ -162,10 +163,10 @@ public final class Gate {
         }
         if (queued >= maxQueue) {
             forgetIfIdle(c);
-            return CompletableFuture.failedFuture(new Refused(Reason.QUEUE_FULL, inFlight, queued));
+            throw new Refused(Reason.QUEUE_FULL, inFlight, queued);
         }
         if (callerMaxQueue != UNLIMITED && c.waiting.size() >= callerMaxQueue) {
-            return CompletableFuture.failedFuture(new Refused(Reason.CALLER_QUEUE_FULL, c.inFlight, c.waiting.size()));
+            throw new Refused(Reason.CALLER_QUEUE_FULL, c.inFlight, c.waiting.size());
         }
         CompletableFuture<Permit> waiting = new CompletableFuture<>();
         c.waiting.add(waiting);

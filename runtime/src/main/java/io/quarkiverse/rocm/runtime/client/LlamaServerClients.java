@@ -34,6 +34,7 @@ public class LlamaServerClients {
     Instance<ExchangeObserver> observers;
 
     private final Map<String, LlamaServerClient> clients = new ConcurrentHashMap<>();
+    private volatile ExchangeObserver observer;
 
     /** The client of the model with this configuration name. */
     public LlamaServerClient client(String modelName) {
@@ -58,8 +59,6 @@ public class LlamaServerClients {
         }
         return o;
     }
-
-    private volatile ExchangeObserver observer;
 
     public ModelServers servers() {
         return servers;

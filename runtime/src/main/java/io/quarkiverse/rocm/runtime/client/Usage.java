@@ -48,9 +48,13 @@ public record Usage(int promptTokens, int completionTokens, int cachedTokens, do
         }
     }
 
-    /** The same usage, finished for these reasons (a stream's earlier chunk said them). */
-    public Usage finishedFor(List<String> reasons) {
-        return new Usage(promptTokens, completionTokens, cachedTokens, tokensPerSecond, responseModel,
-                List.copyOf(reasons));
+    /**
+     * This usage, finished for {@code reason} when its own chunk named none: with {@code stream_options.include_usage}
+     * llama-server sends the usage in a chunk of its own, with {@code "choices":[]}, after the one with the reason.
+     */
+    public Usage finishedFor(String reason) {
+        return finishReasons.isEmpty() && reason != null
+                ? new Usage(promptTokens, completionTokens, cachedTokens, tokensPerSecond, responseModel, List.of(reason))
+                : this;
     }
 }

@@ -30,7 +30,6 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
 import io.quarkiverse.rocm.runtime.client.ExchangeObserver;
-import io.quarkiverse.rocm.runtime.client.Usage;
 
 /** LangChain4j chat requests as llama-server {@code /v1/chat/completions} bodies, and answers back. */
 final class ChatRequests {
@@ -206,28 +205,6 @@ final class ChatRequests {
         ChatRequestParameters p = request.parameters();
         return new ExchangeObserver.Request(ExchangeObserver.Request.APPLICATION, p.maxOutputTokens(), p.temperature(),
                 p.topP(), content);
-    }
-
-    /** Tells the metrics and traces what the answer used and how it finished. */
-    static void reportUsage(ChatResponse response, ExchangeObserver.Exchange exchange) {
-        TokenUsage u = response.tokenUsage();
-        if (u != null && response.metadata() instanceof RocmChatResponseMetadata m) {
-            RocmChatResponseMetadata.Timings t = m.timings();
-            exchange.usage(new Usage(u.inputTokenCount(), u.outputTokenCount(), t == null ? 0 : t.cachedTokens(),
-                    t == null ? 0 : t.predictedTokensPerSecond(), m.modelName(),
-                    m.finishReason() == null ? List.of() : List.of(openAi(m.finishReason()))));
-        }
-    }
-
-    /** A finish reason as OpenAI's API (and llama-server) words it. */
-    static String openAi(FinishReason reason) {
-        return switch (reason) {
-            case STOP -> "stop";
-            case LENGTH -> "length";
-            case TOOL_EXECUTION -> "tool_calls";
-            case CONTENT_FILTER -> "content_filter";
-            default -> reason.name().toLowerCase(java.util.Locale.ROOT);
-        };
     }
 
     static RocmChatResponseMetadata metadata(JsonNode json, String finishReason, TokenUsage usage) {

@@ -23,6 +23,7 @@ import dev.langchain4j.model.chat.response.StreamingHandle;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClient;
 import io.quarkiverse.rocm.runtime.client.SseListener;
 import io.quarkiverse.rocm.runtime.client.UpstreamException;
+import io.quarkiverse.rocm.runtime.client.Usage;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -184,7 +185,10 @@ final class StreamingResponse implements SseListener, StreamingHandle {
         if (finished.compareAndSet(false, true)) {
             LlamaServerClient.Stream s = stream;
             if (s != null) {
-                ChatRequests.reportUsage(response, s.exchange());
+                Usage used = last == null ? null : Usage.of(last);
+                if (used != null) {
+                    s.exchange().usage(used.finishedFor(finishReason));
+                }
                 if (captureContent) {
                     AiMessage answer = response.aiMessage();
                     s.exchange().answer(answer.hasToolExecutionRequests()

@@ -27,10 +27,6 @@ final class CallerMeters {
         this.registry = registry;
     }
 
-    Counter requests(String model, String caller) {
-        return of(model, caller).requests();
-    }
-
     OfCaller of(String model, String caller) {
         String key = model + '\u0000' + caller;
         OfCaller m = meters.get(key);

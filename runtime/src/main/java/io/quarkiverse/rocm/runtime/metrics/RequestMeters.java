@@ -42,8 +42,9 @@ final class RequestMeters implements ExchangeObserver {
 
     @Override
     public Exchange start(String model, String endpoint, Request request) {
-        if (callers != null) {
-            callers.requests(model, request.caller()).increment();
+        CallerMeters.OfCaller caller = callers == null ? null : callers.of(model, request.caller());
+        if (caller != null) {
+            caller.requests().increment();
         }
         if (!known.test(model)) {
             // refused before a model was chosen: counted, but no per-model histograms for it
@@ -55,8 +56,7 @@ final class RequestMeters implements ExchangeObserver {
                 }
             };
         }
-        return new Observed(meters(model), model, endpoint,
-                callers == null ? null : callers.of(model, request.caller()));
+        return new Observed(meters(model), model, endpoint, caller);
     }
 
     private final Map<String, Ended> ended = new ConcurrentHashMap<>();

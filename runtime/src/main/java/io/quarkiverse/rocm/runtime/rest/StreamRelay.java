@@ -2,8 +2,6 @@ package io.quarkiverse.rocm.runtime.rest;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -128,6 +126,16 @@ final class StreamRelay {
 
     private static final Pattern FINISH_REASON = Pattern.compile("\"finish_reason\":\"([a-z_]+)\"");
 
+    /** The last finish reason named in the stream's tail, or null. */
+    private static String lastFinishReason(String text) {
+        Matcher reason = FINISH_REASON.matcher(text);
+        String last = null;
+        while (reason.find()) {
+            last = reason.group(1);
+        }
+        return last;
+    }
+
     /** The usage of the final chunk (the last event with llama-server's timings), once. */
     private void reportUsage(String text) {
         int at = text.lastIndexOf("\"timings\"");
@@ -142,18 +150,9 @@ final class StreamRelay {
         try {
             Usage usage = Usage.of(Json.MAPPER.readTree(text.substring(start + "data: ".length(),
                     end < 0 ? text.length() : end)));
-            if (usage == null) {
-                return;
+            if (usage != null) {
+                upstream.exchange().usage(usage.finishedFor(lastFinishReason(text)));
             }
-            if (usage.finishReasons().isEmpty()) { // a usage chunk of its own: the reason came in the chunk before
-                Matcher reason = FINISH_REASON.matcher(text);
-                List<String> reasons = new ArrayList<>(1);
-                while (reason.find()) {
-                    reasons.add(reason.group(1));
-                }
-                usage = usage.finishedFor(reasons.isEmpty() ? List.of() : List.of(reasons.get(reasons.size() - 1)));
-            }
-            upstream.exchange().usage(usage);
         } catch (IOException e) {
             // the client got the chunk as it came; only the metrics miss this sample
             LOG.debugf("llama-server's final chunk is not JSON: %s", text);
