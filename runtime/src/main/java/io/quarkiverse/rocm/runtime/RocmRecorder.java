@@ -21,6 +21,7 @@ import io.quarkiverse.langchain4j.ModelBuilderCustomizer;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClients;
 import io.quarkiverse.rocm.runtime.config.RocmRuntimeConfig;
 import io.quarkiverse.rocm.runtime.config.UnexpandedValues;
+import io.quarkiverse.rocm.runtime.hub.Puller;
 import io.quarkiverse.rocm.runtime.langchain4j.RocmChatModel;
 import io.quarkiverse.rocm.runtime.langchain4j.RocmChatModels;
 import io.quarkiverse.rocm.runtime.process.Orphans;
@@ -71,11 +72,12 @@ public class RocmRecorder {
         }
         UnexpandedValues.check(ConfigProvider.getConfig());
         // a Unix domain socket between the client and each local llama-server needs Vert.x on a native transport
-        List<ServerSpec> specs = ServerSpecs.from(c, System.getenv(), vertx.get().isNativeTransportEnabled());
+        Puller puller = ServerSpecs.puller(c, System.getenv());
+        List<ServerSpec> specs = ServerSpecs.from(c, System.getenv(), vertx.get().isNativeTransportEnabled(), puller);
         Set<String> onDemand = new HashSet<>(ModelCatalog.discovered(c).keySet());
         onDemand.removeAll(ServerSpecs.modelNames(c));
         ModelServers servers = ModelServers.create(specs, devMode, c.start() == RocmRuntimeConfig.StartMode.LAZY,
-                ServerSpecs.limits(c, specs), onDemand);
+                ServerSpecs.limits(c, specs), onDemand, puller);
         shutdown.addShutdownTask(() -> servers.close(devMode));
         new ToolSupportCheck(aiServicesWithTools).watch(servers);
         // the beans that watch the servers from their start (traces of the loads)

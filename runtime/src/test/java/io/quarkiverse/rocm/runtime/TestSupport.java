@@ -48,7 +48,9 @@ public final class TestSupport {
     /** The tiny model's spec, its llama-server on a Unix domain socket. */
     public static LocalSpec tinyUnixSpec(String... more) {
         Map<String, String> properties = tinyModelProperties(more);
-        return (LocalSpec) ServerSpecs.from(config(properties), System.getenv(), true).get(0);
+        return (LocalSpec) ServerSpecs
+                .from(config(properties), System.getenv(), true, ServerSpecs.puller(config(properties), System.getenv()))
+                .get(0);
     }
 
     public static LocalSpec tinySpec(String... more) {

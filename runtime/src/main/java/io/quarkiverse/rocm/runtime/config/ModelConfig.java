@@ -21,6 +21,15 @@ public interface ModelConfig {
     ModelFileConfig model();
 
     /**
+     * When the model named by {@code model.hf-repo} is downloaded: {@code when-missing} (when the cache does not hold
+     * it), {@code always} (at each start the hub is asked for the revision's commit, and a new one is downloaded; a
+     * cached copy is used when the hub cannot be reached) or {@code never} (only the cache; a missing model is a start
+     * error). A pull happens in every start mode, before the model's first load. The default model's value
+     * ({@code quarkus.rocm.pull}) is every model's default.
+     */
+    Optional<PullPolicy> pull();
+
+    /**
      * Context size per request, in tokens. Default: the model's trained context, capped at 4096 (models trained
      * for 128K would otherwise exhaust memory).
      */

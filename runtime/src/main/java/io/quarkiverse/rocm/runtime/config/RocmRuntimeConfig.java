@@ -73,6 +73,14 @@ public interface RocmRuntimeConfig {
     int swapFairness();
 
     /**
+     * Stop a load (a download, or llama-server loading the model) when every request that waited for it has given
+     * up. By default a load that has started finishes, and the loaded model then follows its keep-alive: a client
+     * with a short timeout still gets a large model loaded for its next try.
+     */
+    @WithDefault("false")
+    boolean cancelAbandonedLoads();
+
+    /**
      * A folder of GGUF files: each becomes a model named after its file (a sub-folder with the parts of a split
      * model, after the folder), loaded on its first request, served by the OpenAI API and listed by its
      * {@code models} endpoint. Each can still be tuned with {@code quarkus.rocm."name".*}.
@@ -133,6 +141,12 @@ public interface RocmRuntimeConfig {
      */
     @ConfigDocSection
     OpenAiConfig openai();
+
+    /**
+     * The Hugging Face hub and the cache of models named by {@code model.hf-repo}.
+     */
+    @ConfigDocSection
+    HubConfig hf();
 
     /**
      * GPU selection and the memory preflight.

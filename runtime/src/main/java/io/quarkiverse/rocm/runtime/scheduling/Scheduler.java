@@ -17,7 +17,8 @@ import org.jboss.logging.Logger;
  * unloading idle models, least recently used first. A model serving a request is never unloaded by policy: a load that
  * needs its room waits for it to drain, while the model keeps serving the requests that come for it up to a fairness
  * bound (so that alternating traffic does not swap on every request). Requests for a model that is loading join its
- * load; a load nobody waits for any more, and that no policy asked for, is cancelled.
+ * load; a load that has started finishes even when nobody waits for it any more (then the model follows its
+ * keep-alive), unless the limits say to cancel it.
  * <p>
  * Each model's server keeps its own life; this class only decides when it runs ({@link Room} says what fits). Pure Java, one
  * lock, a
@@ -367,7 +368,10 @@ public final class Scheduler {
         return new Lease(e);
     }
 
-    /** A waiter gave up: it leaves the line; a load that only it (and no policy) asked for is cancelled. */
+    /**
+     * A waiter gave up: it leaves the line. A load that only it (and no policy) asked for finishes, unless
+     * {@code cancelAbandonedLoads}: then it is cancelled.
+     */
     private void left(CompletableFuture<Lease> future) {
         List<Runnable> after;
         synchronized (lock) {
@@ -377,7 +381,8 @@ public final class Scheduler {
             }
             Entry e = gone.entry();
             after = new ArrayList<>();
-            if (e.loading != null && line.waiting(e) == 0 && !e.loadAskedByPolicy && e.busy == 0) {
+            if (limits.cancelAbandonedLoads() && e.loading != null && line.waiting(e) == 0 && !e.loadAskedByPolicy
+                    && e.busy == 0) {
                 residency.startUnload(e, UnloadReason.CANCELLED, "nobody waits for its load any more", after);
             }
             after.addAll(pump());

@@ -18,13 +18,18 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 import io.quarkiverse.rocm.runtime.config.RocmRuntimeConfig;
+import io.quarkiverse.rocm.runtime.hub.PullProgress;
+import io.quarkiverse.rocm.runtime.hub.Puller;
 import io.quarkiverse.rocm.runtime.process.DaemonThreads;
 import io.quarkiverse.rocm.runtime.process.LlamaServerException;
 import io.quarkiverse.rocm.runtime.scheduling.Limits;
 import io.quarkiverse.rocm.runtime.scheduling.Scheduler;
 import io.quarkiverse.rocm.runtime.server.local.LocalServer;
+import io.quarkiverse.rocm.runtime.server.local.PulledServer;
 import io.quarkiverse.rocm.runtime.server.pool.RemoteServer;
+import io.quarkiverse.rocm.runtime.spec.LoadableSpec;
 import io.quarkiverse.rocm.runtime.spec.LocalSpec;
+import io.quarkiverse.rocm.runtime.spec.PullSpec;
 import io.quarkiverse.rocm.runtime.spec.RemoteSpec;
 import io.quarkiverse.rocm.runtime.spec.ServerSpec;
 
@@ -55,9 +60,11 @@ public final class ModelServers {
     private final boolean lazy;
     private final boolean reuse;
     private final Scheduler scheduler;
+    private final Puller puller;
 
     private ModelServers(List<ModelServer> servers, boolean lazy, boolean reuse, Limits limits,
-            Set<String> onDemand) {
+            Set<String> onDemand, Puller puller) {
+        this.puller = puller;
         this.scheduler = new Scheduler(limits, System::nanoTime, (task, delay) -> {
             var f = SCHEDULER_TIMER.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
             return () -> f.cancel(false);
@@ -65,10 +72,10 @@ public final class ModelServers {
         for (ModelServer s : servers) {
             byName.put(s.name(), s);
             byAlias.put(s.spec().alias(), s);
-            if (s instanceof LocalServer local) { // remote replicas are not this application's to load or unload
-                ScheduledServer model = new ScheduledServer(local);
+            if (s.loadable()) { // remote replicas are not this application's to load or unload
+                ScheduledServer model = new ScheduledServer(s);
                 scheduled.put(s.name(), model);
-                scheduler.add(model, local.spec().policy(), s.state() == ModelServer.State.READY);
+                scheduler.add(model, ((LoadableSpec) s.spec()).policy(), s.state() == ModelServer.State.READY);
             }
         }
         this.lazy = lazy;
@@ -96,6 +103,13 @@ public final class ModelServers {
      */
     public static ModelServers create(List<ServerSpec> specs, boolean reuse, boolean lazy, Limits limits,
             Set<String> onDemand) {
+        return create(specs, reuse, lazy, limits, onDemand,
+                Puller.of(Optional.empty(), Optional.empty(), Optional.empty(), System.getenv()));
+    }
+
+    /** As {@link #create(List, boolean, boolean, Limits, Set)}, with the puller of the models named by their repository. */
+    public static ModelServers create(List<ServerSpec> specs, boolean reuse, boolean lazy, Limits limits,
+            Set<String> onDemand, Puller puller) {
         List<ModelServer> servers = new ArrayList<>();
         for (ServerSpec spec : specs) {
             ModelServer kept = reuse ? KEPT.remove(spec) : null;
@@ -116,12 +130,18 @@ public final class ModelServers {
             stale.stop();
         }
         KEPT.clear();
-        return new ModelServers(servers, lazy, reuse, limits, onDemand);
+        return new ModelServers(servers, lazy, reuse, limits, onDemand, puller);
     }
 
-    /** The server of a spec: the one place that decides between a local llama-server and remote replicas. */
+    /**
+     * The server of a spec: the one place that decides between a local llama-server, one whose model is pulled first,
+     * and remote replicas.
+     */
     static ModelServer of(ServerSpec spec) {
-        return spec instanceof LocalSpec local ? new LocalServer(local) : new RemoteServer((RemoteSpec) spec);
+        if (spec instanceof LocalSpec local) {
+            return new LocalServer(local);
+        }
+        return spec instanceof PullSpec pull ? new PulledServer(pull) : new RemoteServer((RemoteSpec) spec);
     }
 
     /**
@@ -180,6 +200,16 @@ public final class ModelServers {
             starting.add(scheduler.load(s.name()));
         }
         return starting;
+    }
+
+    /** The hub and cache the models named by their repository are pulled from and into. */
+    public Puller puller() {
+        return puller;
+    }
+
+    /** How far the pull of a model's file is, while it runs. */
+    public Optional<PullProgress> pullProgress(String name) {
+        return byName(name).filter(PulledServer.class::isInstance).flatMap(s -> ((PulledServer) s).progress());
     }
 
     /** Which servers run: loads on demand, unloads when idle, makes room. */

@@ -8,6 +8,7 @@ import io.quarkiverse.rocm.runtime.gguf.GgufMetadata;
 import io.quarkiverse.rocm.runtime.gpu.GpuDevice;
 import io.quarkiverse.rocm.runtime.scheduling.Scheduler;
 import io.quarkiverse.rocm.runtime.spec.LocalSpec;
+import io.quarkiverse.rocm.runtime.spec.PullSpec;
 import io.quarkiverse.rocm.runtime.spec.RemoteSpec;
 
 /**
@@ -45,6 +46,8 @@ public record ModelStatus(String name, String alias, ModelServer.State state, St
             file = Optional.of(local.model());
             servedBy = local.model().summary();
             workers = local.rpcWorkers().isEmpty() ? null : local.rpcWorkers().argument();
+        } else if (s.spec() instanceof PullSpec pull) {
+            servedBy = "hf: " + pull.hub() + " (pulled at its first load)";
         } else {
             servedBy = "remote: " + ((RemoteSpec) s.spec()).pool().urls().stream().map(Object::toString)
                     .collect(Collectors.joining(", "));

@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 
 import io.quarkiverse.rocm.runtime.gpu.GpuDevice;
 import io.quarkiverse.rocm.runtime.scheduling.Model;
-import io.quarkiverse.rocm.runtime.server.local.LocalServer;
+import io.quarkiverse.rocm.runtime.spec.LoadableSpec;
 
 /**
  * A {@link ModelServer} as the {@link Scheduler} sees it: loading is starting it, unloading is stopping it, and its
@@ -16,11 +16,12 @@ import io.quarkiverse.rocm.runtime.server.local.LocalServer;
  */
 final class ScheduledServer implements Model {
 
-    private final LocalServer server;
+    private final ModelServer server;
     private volatile long measuredBytes;
     private volatile long vramBefore = -1;
 
-    ScheduledServer(LocalServer server) {
+    /** @param server a server this application loads ({@link ModelServer#loadable()}) */
+    ScheduledServer(ModelServer server) {
         this.server = server;
     }
 
@@ -48,12 +49,12 @@ final class ScheduledServer implements Model {
     @Override
     public long bytes() {
         long measured = measuredBytes;
-        return measured > 0 ? measured : server.spec().plannedBytes();
+        return measured > 0 ? measured : plannedBytes();
     }
 
-    /** What its GGUF says it needs. */
+    /** What its GGUF says it needs (0 while its file is being pulled). */
     long plannedBytes() {
-        return server.spec().plannedBytes();
+        return ((LoadableSpec) server.spec()).plannedBytes();
     }
 
     /** What the last load measured, or 0. */

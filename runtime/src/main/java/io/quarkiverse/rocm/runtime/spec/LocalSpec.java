@@ -40,7 +40,7 @@ public record LocalSpec(String name, String alias, CommandLine command, String b
         int contextSize, int parallel, Map<String, String> environment, int port,
         boolean embeddings, Duration startupTimeout, Duration stopTimeout, RestartPolicy restart,
         Duration canaryInterval, Duration canaryTimeout, List<GpuDevice> gpus, long plannedBytes,
-        Policy policy, RpcWorkers rpcWorkers, boolean unixSocket) implements ServerSpec {
+        Policy policy, RpcWorkers rpcWorkers, boolean unixSocket) implements LoadableSpec {
 
     /** The llama-server binary. */
     public Path binary() {

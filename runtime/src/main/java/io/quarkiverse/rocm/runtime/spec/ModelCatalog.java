@@ -30,7 +30,8 @@ public final class ModelCatalog {
         List<String> names = new ArrayList<>();
         for (Map.Entry<String, ModelConfig> e : config.models().entrySet()) {
             var m = e.getValue().model();
-            if (m.path().isPresent() || m.dir().isPresent() || m.file().isPresent() || e.getValue().urls().isPresent()) {
+            if (m.path().isPresent() || m.dir().isPresent() || m.file().isPresent() || m.hfRepo().isPresent()
+                    || e.getValue().urls().isPresent()) {
                 names.add(e.getKey());
             }
         }
@@ -38,7 +39,8 @@ public final class ModelCatalog {
                 : RocmRuntimeConfig.DEFAULT_MODEL.equals(b) ? 1 : a.compareTo(b));
         if (names.isEmpty() && !othersFound) {
             throw new ConfigurationException("No model configured: set quarkus.rocm.model.path to a GGUF file (or"
-                    + " quarkus.rocm.model.dir and quarkus.rocm.model.file). In dev and test mode the built-in tiny"
+                    + " quarkus.rocm.model.dir and quarkus.rocm.model.file), or quarkus.rocm.model.hf-repo to a Hugging"
+                    + " Face repository (owner/repo:QUANT). In dev and test mode the built-in tiny"
                     + " test model is served when none is configured.",
                     java.util.Set.of("quarkus.rocm.model.path"));
         }
@@ -109,9 +111,13 @@ public final class ModelCatalog {
         return file;
     }
 
-    /** The property that names the model file: {@code model.path}, or {@code model.file} with {@code model.dir}. */
+    /**
+     * The property that names the model file: {@code model.path}, {@code model.file} with {@code model.dir}, or
+     * {@code model.hf-repo}.
+     */
     static String modelProperty(String name, ModelConfig m) {
-        return ServerSpec.property(name, m.model().path().isPresent() ? "model.path" : "model.file");
+        return ServerSpec.property(name, m.model().path().isPresent() ? "model.path"
+                : m.model().hfRepo().isPresent() ? "model.hf-repo" : "model.file");
     }
 
     private static String ggufFiles(Path dir) {

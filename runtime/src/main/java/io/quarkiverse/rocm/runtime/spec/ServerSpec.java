@@ -6,10 +6,11 @@ import io.quarkiverse.rocm.runtime.config.RocmRuntimeConfig;
 
 /**
  * One model's server, resolved and validated from configuration: a llama-server this application runs
- * ({@link LocalSpec}) or remote replicas it fronts ({@link RemoteSpec}). Two equal specs serve the same way, which is
+ * ({@link LocalSpec}, or {@link PullSpec} before its file is pulled) or remote replicas it fronts
+ * ({@link RemoteSpec}). Two equal specs serve the same way, which is
  * how dev mode knows it may keep a server across a live reload.
  */
-public sealed interface ServerSpec permits LocalSpec, RemoteSpec {
+public sealed interface ServerSpec permits LoadableSpec, RemoteSpec {
 
     /** @param maxAttempts failed restarts in a row before giving up */
     record RestartPolicy(boolean enabled, int maxAttempts, Duration initialBackoff, Duration maxBackoff) {

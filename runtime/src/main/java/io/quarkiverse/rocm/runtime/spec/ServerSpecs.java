@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
@@ -12,6 +14,8 @@ import io.quarkiverse.rocm.runtime.config.ModelConfig;
 import io.quarkiverse.rocm.runtime.config.RocmRuntimeConfig;
 import io.quarkiverse.rocm.runtime.gpu.AmdGpus;
 import io.quarkiverse.rocm.runtime.gpu.GpuDevice;
+import io.quarkiverse.rocm.runtime.hub.HubModel;
+import io.quarkiverse.rocm.runtime.hub.Puller;
 import io.quarkiverse.rocm.runtime.process.BinaryLocator;
 import io.quarkiverse.rocm.runtime.process.LlamaServerException;
 import io.quarkiverse.rocm.runtime.scheduling.Limits;
@@ -40,7 +44,12 @@ public final class ServerSpecs {
 
     /** The specs of every model, their llama-servers on loopback ports. */
     public static List<ServerSpec> from(RocmRuntimeConfig config, Map<String, String> env) {
-        return from(config, env, false);
+        return from(config, env, false, puller(config, env));
+    }
+
+    /** The hub and cache of the models named by {@code model.hf-repo}. */
+    public static Puller puller(RocmRuntimeConfig config, Map<String, String> env) {
+        return Puller.of(config.hf().endpoint(), config.hf().token(), config.hf().cache(), env);
     }
 
     /**
@@ -48,8 +57,10 @@ public final class ServerSpecs {
      *
      * @param unixSockets whether the application's HTTP client can reach a llama-server on a Unix domain socket (its
      *        Vert.x runs on a native transport): then they listen on one, as {@code quarkus.rocm.unix-socket} says
+     * @param puller pulls the models named by {@code model.hf-repo}
      */
-    public static List<ServerSpec> from(RocmRuntimeConfig config, Map<String, String> env, boolean unixSockets) {
+    public static List<ServerSpec> from(RocmRuntimeConfig config, Map<String, String> env, boolean unixSockets,
+            Puller puller) {
         List<ServerSpec> specs = new ArrayList<>();
         Map<String, String> aliases = new LinkedHashMap<>();
         Map<String, Path> found = ModelCatalog.discovered(config);
@@ -83,7 +94,13 @@ public final class ServerSpecs {
                     LOG.debugf("Using llama-server %s (%s) from %s", binary.path(), version, binary.source());
                     gpus = AmdGpus.scan(config.gpu().sysfsRoot());
                 }
-                spec = LocalSpecs.of(config, name, m, model.getValue(), binary.path(), version, gpus, env, unixSockets);
+                Path bin = binary.path();
+                String v = version;
+                List<GpuDevice> g = gpus;
+                Function<Path, LocalSpec> plan = file -> LocalSpecs.of(config, name, m, file, bin, v, g, env, unixSockets);
+                Optional<HubModel> hub = model.getValue() == null ? HubModels.of(name, m) : Optional.empty();
+                spec = hub.isPresent() ? HubModels.spec(config, name, m, hub.get(), puller, plan)
+                        : plan.apply(model.getValue());
             }
             String other = aliases.put(spec.alias(), name);
             if (other != null) {
@@ -111,7 +128,7 @@ public final class ServerSpecs {
         }
         long budget = MemoryBudget.bytes(config.memoryBudget(), gpus, config.gpu().headroom().asLongValue(),
                 Path.of("/proc/meminfo"));
-        return new Limits(maxLoaded, budget, Math.max(0, config.swapFairness()));
+        return new Limits(maxLoaded, budget, Math.max(0, config.swapFairness()), config.cancelAbandonedLoads());
     }
 
     /** The restart policy of every model. */

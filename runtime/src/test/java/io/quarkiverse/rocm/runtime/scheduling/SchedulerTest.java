@@ -249,8 +249,29 @@ class SchedulerTest {
     }
 
     @Test
-    void aCallerThatGivesUpLeavesTheLine_aLoadNobodyWaitsForIsCancelled() throws Exception {
+    void aLoadNobodyWaitsForAnyMoreFinishes_thenFollowsItsKeepAlive() throws Exception {
         Scheduler s = scheduler(Limits.NONE);
+        FakeModel a = model(s, "a", 10, new Policy(Duration.ofMinutes(5), false));
+        a.autoComplete = false;
+        CompletableFuture<Scheduler.Lease> request = s.acquire("a");
+        runTasks();
+        request.cancel(false);
+        runTasks();
+        assertThat(s.waiting()).isZero();
+        assertThat(a.unloads).as("the load goes on").isZero();
+        assertThat(s.status("a")).isEqualTo(Scheduler.Status.LOADING);
+        a.pending.complete(null);
+        runTasks();
+        assertThat(s.status("a")).isEqualTo(Scheduler.Status.LOADED);
+        assertThat(s.unloadAt("a")).as("its keep-alive runs").isEqualTo(now + Duration.ofMinutes(5).toNanos());
+        advance(Duration.ofMinutes(5));
+        runTasks();
+        assertThat(unloadReasons).containsExactly("a:IDLE");
+    }
+
+    @Test
+    void aCallerThatGivesUpLeavesTheLine_aLoadNobodyWaitsForIsCancelledWhenConfigured() throws Exception {
+        Scheduler s = scheduler(new Limits(0, 0, 0, true));
         FakeModel a = model(s, "a", 10, Policy.FOREVER);
         a.autoComplete = false;
         CompletableFuture<Scheduler.Lease> first = s.acquire("a");
