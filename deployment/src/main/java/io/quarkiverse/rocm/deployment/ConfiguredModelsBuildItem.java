@@ -15,7 +15,7 @@ import io.quarkus.builder.item.SimpleBuildItem;
 public final class ConfiguredModelsBuildItem extends SimpleBuildItem {
 
     private static final String PREFIX = "quarkus.rocm.";
-    private static final String[] SUFFIXES = { "model.path", "model.dir", "model.file", "urls" };
+    private static final String[] SUFFIXES = { "model.path", "model.dir", "model.file", "model.hf-repo", "urls" };
 
     private final boolean defaultModel;
     private final boolean modelsDir;

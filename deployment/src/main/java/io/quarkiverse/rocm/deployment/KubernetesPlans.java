@@ -94,7 +94,7 @@ final class KubernetesPlans {
                     + " give the GGUF's path below " + PREFIX + "models-path=" + pods.modelsPath() + ".",
                     Set.of(at + "model-path"));
         }
-        for (String local : List.of("model.path", "model.dir", "model.file")) {
+        for (String local : List.of("model.path", "model.dir", "model.file", "model.hf-repo")) {
             if (props.get(local).isPresent()) {
                 throw new ConfigurationException(at + "model-path and " + props.key(local) + " are both set: the"
                         + " server tier is for a model the application reaches through urls; remove "

@@ -5,14 +5,13 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -41,12 +40,33 @@ public final class Puller {
     private final HubClient client;
     private final HubCache cache;
     private final AtomicLong received = new AtomicLong();
-    private final List<PullListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<Outcome, AtomicLong> pulls = new EnumMap<>(Outcome.class);
+    private final Map<Outcome, AtomicLong> pullNanos = new EnumMap<>(Outcome.class);
     private final Set<PullProgress> active = ConcurrentHashMap.newKeySet();
+
+    /** How a pull ended. */
+    public enum Outcome {
+        /** Files were downloaded. */
+        DOWNLOADED,
+        /** The cache held them (nothing downloaded). */
+        CACHED,
+        /** It failed. */
+        FAILED,
+        /** It was stopped. */
+        CANCELLED;
+
+        public String tag() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     public Puller(HubClient client, HubCache cache) {
         this.client = client;
         this.cache = cache;
+        for (Outcome o : Outcome.values()) {
+            pulls.put(o, new AtomicLong());
+            pullNanos.put(o, new AtomicLong());
+        }
     }
 
     /** The hub and cache this environment and configuration name. */
@@ -75,8 +95,14 @@ public final class Puller {
         return client.endpoint();
     }
 
-    public void addListener(PullListener listener) {
-        listeners.add(listener);
+    /** Pulls since the start that ended so. */
+    public long pulls(Outcome outcome) {
+        return pulls.get(outcome).get();
+    }
+
+    /** The time those pulls took together, in nanoseconds. */
+    public long pullNanos(Outcome outcome) {
+        return pullNanos.get(outcome).get();
     }
 
     /** Bytes received from the hub since the start. */
@@ -119,24 +145,22 @@ public final class Puller {
      */
     public Pulled pull(HubModel model, PullPolicy policy, PullProgress progress, BooleanSupplier cancelled) {
         long start = System.nanoTime();
-        PullListener.Outcome outcome = PullListener.Outcome.FAILED;
+        Outcome outcome = Outcome.FAILED;
         active.add(progress);
         ScheduledFuture<?> ticks = TICKS.scheduleAtFixedRate(() -> log(model, progress), LOG_EVERY_SECONDS,
                 LOG_EVERY_SECONDS, TimeUnit.SECONDS);
         try {
             Pulled pulled = resolve(model, policy, progress, cancelled);
-            outcome = pulled.downloaded() ? PullListener.Outcome.DOWNLOADED : PullListener.Outcome.CACHED;
+            outcome = pulled.downloaded() ? Outcome.DOWNLOADED : Outcome.CACHED;
             return pulled;
         } catch (PullCancelledException e) {
-            outcome = PullListener.Outcome.CANCELLED;
+            outcome = Outcome.CANCELLED;
             throw e;
         } finally {
             ticks.cancel(false);
             active.remove(progress);
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            for (PullListener l : listeners) {
-                l.ended(model.toString(), outcome, took);
-            }
+            pulls.get(outcome).incrementAndGet();
+            pullNanos.get(outcome).addAndGet(System.nanoTime() - start);
         }
     }
 

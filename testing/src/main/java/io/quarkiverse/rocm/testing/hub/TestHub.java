@@ -88,6 +88,30 @@ public final class TestHub implements AutoCloseable {
     public TestHub() {
         hub = listen(this::hub);
         storage = listen(this::storage);
+        // what it saw, for a copy of this class in another class loader (a QuarkusUnitTest's test instance): JDK types
+        System.getProperties().put(KEY + endpoint() + ".seen", (java.util.function.Supplier<List<String>>) () -> seen
+                .stream().map(s -> String.join("\t", s.server(), s.method(), s.path(), String.valueOf(s.range()),
+                        Boolean.toString(s.authorized())))
+                .toList());
+        System.getProperties().put(KEY + endpoint() + ".clear", (Runnable) seen::clear);
+    }
+
+    private static final String KEY = "quarkus-rocm.test-hub.";
+
+    /**
+     * What the hub at {@code endpoint} saw, even when it was started by a copy of this class in another class loader
+     * (a {@code QuarkusUnitTest} loads the test class again: the hub its configuration names is the first copy's).
+     */
+    @SuppressWarnings("unchecked")
+    public static List<Seen> seenAt(URI endpoint) {
+        var view = (java.util.function.Supplier<List<String>>) System.getProperties().get(KEY + endpoint + ".seen");
+        return view.get().stream().map(l -> l.split("\t")).map(f -> new Seen(f[0], f[1], f[2],
+                "null".equals(f[3]) ? null : f[3], Boolean.parseBoolean(f[4]))).toList();
+    }
+
+    /** Forgets what the hub at {@code endpoint} saw. */
+    public static void clearSeenAt(URI endpoint) {
+        ((Runnable) System.getProperties().get(KEY + endpoint + ".clear")).run();
     }
 
     private HttpServer listen(io.vertx.core.Handler<HttpServerRequest> handler) {
@@ -376,6 +400,8 @@ public final class TestHub implements AutoCloseable {
 
     @Override
     public void close() {
+        System.getProperties().remove(KEY + endpoint() + ".seen");
+        System.getProperties().remove(KEY + endpoint() + ".clear");
         vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 }
