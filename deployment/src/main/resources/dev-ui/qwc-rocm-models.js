@@ -1,7 +1,10 @@
 import { LitElement, html, css } from 'lit';
 import { JsonRpc } from 'jsonrpc';
 
-/** Every model's llama-server, live: state, process, context, restarts, VRAM, GGUF metadata, command line. */
+/**
+ * Every model's llama-server, live: state (with a progress bar while its file is pulled), process, context, restarts,
+ * VRAM, GGUF metadata, command line; the model cache with its files' sizes, and a pull of a model by name into it.
+ */
 export class QwcRocmModels extends LitElement {
 
     jsonRpc = new JsonRpc(this);
@@ -20,22 +23,34 @@ export class QwcRocmModels extends LitElement {
         pre { white-space: pre-wrap; word-break: break-all; font-size: var(--lumo-font-size-xs); margin: 0; }
         details table td { border: none; padding: 0 var(--lumo-space-s); font-size: var(--lumo-font-size-s); }
         button { cursor: pointer; }
+        progress { width: 10em; }
+        h3 { margin: var(--lumo-space-l) 0 var(--lumo-space-s) 0; font-size: var(--lumo-font-size-l); }
+        input { width: 28em; }
     `;
 
     static properties = {
         _models: { state: true },
-        _messages: { state: true }
+        _messages: { state: true },
+        _cache: { state: true },
+        _pullMessage: { state: true }
     };
 
     constructor() {
         super();
         this._models = null;
         this._messages = {};
+        this._cache = [];
+        this._pullMessage = '';
     }
 
     connectedCallback() {
         super.connectedCallback();
         this._observer = this.jsonRpc.streamModels().onNext(response => this._models = response.result);
+        this._loadCache();
+    }
+
+    _loadCache() {
+        this.jsonRpc.getCache().then(response => this._cache = response.result);
     }
 
     disconnectedCallback() {
@@ -54,7 +69,31 @@ export class QwcRocmModels extends LitElement {
                 <tr><th>Model</th><th>State</th><th>PID</th><th>Listens on</th><th>Context x slots</th><th>Restarts</th>
                     <th>Last exit</th><th>VRAM</th><th></th></tr>
                 ${this._models.map(m => this._row(m))}
+            </table>
+            <h3>Model cache</h3>
+            <div>
+                <input id="pull-reference" placeholder="owner/repo:QUANT, e.g. ggml-org/gemma-3-4b-it-GGUF:Q4_K_M"
+                       @keydown=${e => e.key === 'Enter' && this._pull()}>
+                <button id="pull" @click=${() => this._pull()}>Pull</button>
+                <div id="pull-message" class="reason">${this._pullMessage}</div>
+            </div>
+            <table id="cache">
+                <tr><th>Repository</th><th>File</th><th>Size</th><th>Commit</th></tr>
+                ${this._cache.map(f => html`<tr class="cached"><td>${f.repo}</td><td>${f.path}</td><td>${f.size}</td>
+                    <td class="muted">${f.commit}</td></tr>`)}
             </table>`;
+    }
+
+    _pull() {
+        const reference = this.shadowRoot.getElementById('pull-reference').value.trim();
+        if (!reference) {
+            return;
+        }
+        this._pullMessage = `pulling ${reference}...`;
+        this.jsonRpc.pull({ reference: reference }).then(response => {
+            this._pullMessage = response.result;
+            this._loadCache();
+        });
     }
 
     _row(m) {
@@ -63,6 +102,9 @@ export class QwcRocmModels extends LitElement {
                 <td><b>${m.alias}</b>${m.embeddings ? html` <span class="muted">(embeddings)</span>` : ''}
                     <div class="muted">${m.summary}</div></td>
                 <td><span class="state ${m.state}">${m.state}</span>
+                    ${m.downloadPercent != null
+                        ? html`<div><progress class="download" max="100" value="${Math.max(0, m.downloadPercent)}"></progress></div>`
+                        : ''}
                     <div class="reason">${m.reason}</div>
                     <div class="reason scheduled">${m.scheduled.toLowerCase()}${m.pinned ? ', pinned' : ''}${m.busy > 0 ? `, serving ${m.busy}` : ''}${m.unloadInSeconds != null ? `, unloads in ${m.unloadInSeconds} s` : ''}</div></td>
                 <td>${m.pid ?? '-'}</td>

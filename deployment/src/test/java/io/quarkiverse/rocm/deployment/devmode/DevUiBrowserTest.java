@@ -23,12 +23,16 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import io.quarkiverse.rocm.testing.TinyModel;
+import io.quarkiverse.rocm.testing.hub.TestHub;
 import io.quarkus.test.QuarkusDevModeTest;
 
 /**
  * The Dev UI card in a real browser (Debian's headless Chromium, installed by the build's
  * {@code src/test/scripts/install-browser.sh}): the card opens its Models page, which shows every model's state,
- * the Chat page streams an answer with its timings, and the Exchanges page lists that exchange. Skipped, saying why,
+ * the Chat page streams an answer with its timings, the Exchanges page lists that exchange, a model named by its
+ * repository loads from the Models page with its pull's progress bar, and a model is pulled by name into the cache. Skipped,
+ * saying why,
  * when no browser could be installed.
  */
 public class DevUiBrowserTest {
@@ -40,10 +44,22 @@ public class DevUiBrowserTest {
             + " if (hit) return hit; for (const e of root.querySelectorAll('*')) { if (e.shadowRoot) {"
             + " const f = deep(sel, e.shadowRoot); if (f) return f; } } return null; };";
 
+    static final String REPO = "tiny-org/tiny-llama-GGUF";
+    /** A hub for a model named by its repository, loaded from the Models page (its pull shown as a progress bar). */
+    static final TestHub HUB = new TestHub()
+            .file(REPO, "tiny-llama-Q8_0.gguf", TinyModel.builder().reply("I am the Q8_0 file.").build().toByteArray())
+            .file(REPO, "tiny-llama-Q4_K_M.gguf", TinyModel.builder().reply("I am the Q4 file.").build().toByteArray())
+            .throttle(100_000);
+
     @RegisterExtension
     static final QuarkusDevModeTest dev = new QuarkusDevModeTest()
             .withApplicationRoot(jar -> jar.addAsResource(new StringAsset(config("default") + config("second")
-                    + "quarkus.http.port=" + PORT + "\n"), "application.properties"));
+            // two fit: the third, named by its repository, loads from the page
+                    + "quarkus.rocm.max-loaded=2\nquarkus.rocm.third.model.hf-repo=" + REPO + ":Q8_0\n"
+                    + "quarkus.rocm.third.threads=1\nquarkus.rocm.hf.endpoint=" + HUB.endpoint() + "\n"
+                    + "quarkus.rocm.hf.cache=" + Path.of("target", "hub-caches", "DevUiBrowserTest-" + PORT)
+                            .toAbsolutePath()
+                    + "\nquarkus.http.port=" + PORT + "\n"), "application.properties"));
 
     @Test
     void theCardShowsTheModelsAndStreamsAChat() throws IOException {
@@ -96,6 +112,23 @@ public class DevUiBrowserTest {
             wait.until(d -> Boolean.TRUE.equals(js(d, "const g = deep('qwc-rocm-exchanges')?.shadowRoot"
                     + "?.querySelector('vaadin-grid'); return g != null && g.items.some(i => i.model === 'second'"
                     + " && i.caller === 'application' && i.status === 200 && i.completionTokens > 0)")));
+
+            // the Models page: the model named by its repository loads from its Load button, its pull shown as a
+            // progress bar; then a model is pulled by name into the cache, which lists both files
+            driver.get("http://localhost:" + PORT + "/q/dev-ui/quarkus-rocm/models");
+            wait.until(d -> js(d, "return deep('tr#model-third button.load')") != null);
+            js(driver, "deep('tr#model-third button.load').click(); return true");
+            wait.until(d -> Boolean.TRUE.equals(js(d, "return deep('tr#model-third progress.download') != null")));
+            assertThat((String) js(driver, "return deep('tr#model-third').textContent")).contains("downloading");
+            wait.until(d -> "READY".equals(js(d, "return deep('tr#model-third')?.dataset.state")));
+            js(driver, "const m = deep('qwc-rocm-models').shadowRoot; m.querySelector('#pull-reference').value = '"
+                    + REPO + ":Q4_K_M'; m.querySelector('#pull').click(); return true");
+            wait.until(d -> String.valueOf(js(d, "return deep('qwc-rocm-models').shadowRoot"
+                    + ".querySelector('#pull-message').textContent")).startsWith("pulled " + REPO + ":Q4_K_M"));
+            wait.until(d -> ((Number) js(d, "return deep('qwc-rocm-models').shadowRoot"
+                    + ".querySelectorAll('#cache tr.cached').length")).intValue() == 2);
+            assertThat((String) js(driver, "return deep('qwc-rocm-models').shadowRoot.querySelector('#cache')"
+                    + ".textContent")).contains("tiny-llama-Q4_K_M.gguf", "tiny-llama-Q8_0.gguf", " kB");
         } finally {
             driver.quit();
         }
@@ -117,6 +150,7 @@ public class DevUiBrowserTest {
 
     @AfterAll
     static void leavingDevModeStopsEveryServer() throws InterruptedException {
+        HUB.close();
         DevModeModels.assertNoneLeft();
     }
 }

@@ -4,23 +4,25 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import io.quarkiverse.rocm.runtime.gguf.GgufMetadata;
 import io.quarkiverse.rocm.runtime.gpu.GpuDevice;
+import io.quarkiverse.rocm.runtime.hub.PullProgress;
 import io.quarkiverse.rocm.runtime.scheduling.Scheduler;
 import io.quarkiverse.rocm.runtime.server.ModelServer;
 import io.quarkiverse.rocm.runtime.server.ModelStatus;
 
 /**
- * One model as the Dev UI's Models page shows it: its server's state and process, the GGUF metadata, its GPUs' VRAM
- * and the command line (secrets redacted).
+ * One model as the Dev UI's Models page shows it: its server's state and process, the GGUF metadata, its GPUs' VRAM,
+ * the command line (secrets redacted), and how far the pull of its file is while one runs.
  */
 public record ModelView(String name, String alias, String state, String reason, Long pid, Integer port,
         String listensOn, int contextSize,
         int parallel, int restarts, String lastExit, boolean embeddings, String summary, Long canaryMillis,
         List<Gpu> gpus, Map<String, Object> gguf, List<String> commandLine, String scheduled, Long unloadInSeconds,
-        boolean pinned, int busy) {
+        boolean pinned, int busy, Integer downloadPercent) {
 
     /** A GPU the server may use, with its VRAM now. */
     public record Gpu(String card, String gfxTarget, String pciAddress, long vramUsed, long vramTotal) {
@@ -29,7 +31,8 @@ public record ModelView(String name, String alias, String state, String reason, 
     /** Arrays longer than this are shown by their length. */
     static final int SHOWN_ARRAY = 8;
 
-    static ModelView of(ModelServer s, Scheduler scheduler) {
+    /** @param pull the pull of its file, while one runs */
+    static ModelView of(ModelServer s, Scheduler scheduler, Optional<PullProgress> pull) {
         ModelStatus st = ModelStatus.of(s, scheduler);
         List<Gpu> gpus = new ArrayList<>();
         for (GpuDevice g : st.gpus()) {
@@ -40,7 +43,8 @@ public record ModelView(String name, String alias, String state, String reason, 
         return new ModelView(st.name(), st.alias(), st.state().name(), st.reason(), st.pid(), st.port(), listensOn,
                 st.contextSize(), st.parallel(), st.restarts(), st.lastExit(), st.embeddings(), st.servedBy(),
                 st.canaryMillis(), gpus, st.file().map(ModelView::gguf).orElse(Map.of()), st.commandLine(),
-                st.scheduled(), unloadIn(st.unloadAtNanos()), st.pinned(), st.busy());
+                st.scheduled(), unloadIn(st.unloadAtNanos()), st.pinned(), st.busy(),
+                pull.map(PullProgress::percent).orElse(null));
     }
 
     /** Seconds until a planned idle unload, or null. */

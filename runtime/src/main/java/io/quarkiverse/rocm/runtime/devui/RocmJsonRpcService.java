@@ -25,7 +25,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * The Dev UI's backend (JSON-RPC over the Dev UI's web socket): the models' state, live; a restart action; a streamed
- * chat with time to first token and tokens per second; the last exchanges, live; each model's llama-server output.
+ * chat with time to first token and tokens per second; the last exchanges, live; each model's llama-server output;
+ * the model cache, and a pull of a model by name into it.
  */
 public class RocmJsonRpcService {
 
@@ -42,7 +43,7 @@ public class RocmJsonRpcService {
     public List<ModelView> getModels() {
         List<ModelView> out = new ArrayList<>();
         for (ModelServer s : servers.all()) {
-            out.add(ModelView.of(s, servers.scheduler()));
+            out.add(ModelView.of(s, servers.scheduler(), servers.pullProgress(s.name())));
         }
         return out;
     }
@@ -66,7 +67,25 @@ public class RocmJsonRpcService {
             emitter.emit(getModels());
         });
         Multi<List<ModelView>> ticks = Multi.createFrom().ticks().every(REFRESH).map(t -> getModels());
-        return Multi.createBy().merging().streams(changes, ticks);
+        // a pull's progress changes no state: sent every second while one runs
+        Multi<List<ModelView>> pulls = Multi.createFrom().ticks().every(Duration.ofSeconds(1))
+                .filter(t -> !servers.puller().active().isEmpty()).map(t -> getModels());
+        return Multi.createBy().merging().streams(changes, ticks, pulls);
+    }
+
+    /** The files in the model cache ({@code quarkus.rocm.hf.cache}) with their sizes. */
+    public List<CacheView.File> getCache() {
+        return CacheView.files(servers.puller());
+    }
+
+    /** The pulls in progress. */
+    public List<CacheView.Pull> getPulls() {
+        return CacheView.pulls(servers.puller());
+    }
+
+    /** Pulls a model by name ({@code owner/repo:QUANT}) into the cache; completes saying where it is, or why not. */
+    public CompletableFuture<String> pull(String reference) {
+        return CacheView.pull(servers.puller(), reference);
     }
 
     /** Restarts a model's llama-server; completes with its state once it is ready again (or failed). */
