@@ -73,8 +73,27 @@ public final class Puller {
     public static Puller of(Optional<URI> endpoint, Optional<String> token, Optional<Path> cacheDir, Map<String, String> env) {
         URI hub = endpoint.orElseGet(() -> URI.create(firstOf(env, "MODEL_ENDPOINT", "HF_ENDPOINT")
                 .orElse("https://huggingface.co/")));
-        Optional<String> t = token.or(() -> firstOf(env, "HF_TOKEN"));
+        Optional<String> t = token.or(() -> firstOf(env, "HF_TOKEN")).or(() -> tokenFile(env));
         return new Puller(new HubClient(hub, t), HubCache.locate(cacheDir, env));
+    }
+
+    /**
+     * The token {@code huggingface-cli login} saved, where {@code huggingface_hub} reads it: {@code $HF_TOKEN_PATH},
+     * else {@code $HF_HOME/token}, else {@code $XDG_CACHE_HOME/huggingface/token}, else
+     * {@code ~/.cache/huggingface/token}.
+     */
+    static Optional<String> tokenFile(Map<String, String> env) {
+        Path file = firstOf(env, "HF_TOKEN_PATH").map(Path::of)
+                .or(() -> firstOf(env, "HF_HOME").map(h -> Path.of(h, "token")))
+                .or(() -> firstOf(env, "XDG_CACHE_HOME").map(x -> Path.of(x, "huggingface", "token")))
+                .orElseGet(() -> Path.of(System.getProperty("user.home"), ".cache", "huggingface", "token"));
+        try {
+            return Files.isReadable(file) ? Optional.of(Files.readString(file).strip()).filter(v -> !v.isEmpty())
+                    : Optional.empty();
+        } catch (IOException e) {
+            LOG.warnf("Cannot read the Hugging Face token file %s: %s", file, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private static Optional<String> firstOf(Map<String, String> env, String... names) {

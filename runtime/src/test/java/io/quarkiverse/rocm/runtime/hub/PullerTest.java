@@ -174,4 +174,39 @@ class PullerTest {
         assertThat(pulled.parts()).allMatch(Files::isRegularFile);
         assertThat(hub.seen()).filteredOn(s -> s.path().contains("/tree/")).hasSizeGreaterThan(1);
     }
+
+    @Test
+    void theTokenHuggingfaceCliSavedIsUsed() throws Exception {
+        String token = "hf_savedbyhuggingfacecliloginsavedbyhuggingface";
+        hub.requireToken(REPO, token);
+        Path home = HubFixture.tempDir("hf-home");
+        Files.writeString(home.resolve("token"), token + "\n");
+        Puller puller = Puller.of(Optional.of(hub.endpoint()), Optional.empty(), Optional.of(cache),
+                java.util.Map.of("HF_HOME", home.toString()));
+        assertThat(pull(puller, REPO + ":Q8_0", PullPolicy.WHEN_MISSING).file()).exists();
+        assertThat(hub.seen()).filteredOn(s -> s.server().equals("hub")).isNotEmpty().allMatch(TestHub.Seen::authorized);
+    }
+
+    @Test
+    void notEnoughDiskSpaceNamesTheFolderAndBothSizes() throws Exception {
+        Path small = HubFixture.tempDir("small-disk");
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", small.toString())
+                .redirectErrorStream(true).start();
+        String why = new String(mount.getInputStream().readAllBytes()).strip();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0,
+                "a small file system for the test cannot be mounted (needs root): " + why);
+        try {
+            assertThatThrownBy(() -> pull(HubFixture.puller(hub, small), REPO + ":Q8_0", PullPolicy.WHEN_MISSING))
+                    .isInstanceOf(HubException.class)
+                    .hasMessageContaining(
+                            "Not enough disk space in " + small.resolve("models--tiny-org--tiny-llama-GGUF/blobs"))
+                    .hasMessageContaining("for tiny-llama-Q8_0.gguf of " + REPO)
+                    .hasMessageContaining("it needs 493.1 kB (" + hub.get(REPO, "tiny-llama-Q8_0.gguf").content().length
+                            + " bytes)")
+                    .hasMessageMatching("(?s).*kB \\([0-9]+ bytes\\) are free.*")
+                    .hasMessageContaining("quarkus.rocm.hf.cache");
+        } finally {
+            new ProcessBuilder("umount", small.toString()).inheritIO().start().waitFor();
+        }
+    }
 }
