@@ -1,12 +1,12 @@
 package io.quarkiverse.rocm.deployment;
 
 /** Finds an exception of a type in a cause chain (the start wraps it), or fails with the whole chain. */
-final class RootCause {
+public final class RootCause {
 
     private RootCause() {
     }
 
-    static Throwable of(Throwable e, Class<? extends Throwable> type) {
+    public static Throwable of(Throwable e, Class<? extends Throwable> type) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (type.getName().equals(t.getClass().getName())) {
                 return t;
@@ -16,7 +16,7 @@ final class RootCause {
     }
 
     /** The messages of the whole cause chain, one per line. */
-    static String messages(Throwable e) {
+    public static String messages(Throwable e) {
         StringBuilder s = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {
             s.append(t.getClass().getName()).append(": ").append(t.getMessage()).append('\n');

@@ -8,6 +8,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.quarkiverse.rocm.deployment.LlamaServers;
+import io.quarkiverse.rocm.deployment.RootCause;
+import io.quarkiverse.rocm.runtime.process.LlamaServerException;
 import io.quarkiverse.rocm.testing.hub.TestHub;
 import io.quarkus.test.QuarkusUnitTest;
 
@@ -21,16 +24,11 @@ public class HubEagerRefusedTest {
     static final QuarkusUnitTest app = HubApps.app(HUB, CACHE)
             .overrideConfigKey("quarkus.rocm.model.hf-repo", HubApps.REPO + ":Q8_0")
             .assertException(e -> {
-                Throwable root = e;
-                while (root.getCause() != null && !root.getMessage().contains("Cannot pull")) {
-                    root = root.getCause();
-                }
-                assertThat(root).hasMessageContaining("Cannot pull model 'default' (quarkus.rocm.model.hf-repo="
-                        + HubApps.REPO + ":Q8_0)").hasMessageContaining("401 GatedRepo")
-                        .hasMessageContaining("set quarkus.rocm.hf.token or HF_TOKEN");
-                assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
-                        .map(p -> p.info().commandLine().orElse("")).filter(c -> c.contains("llama-server")))
-                        .as("nothing left running").isEmpty();
+                assertThat(RootCause.of(e, LlamaServerException.class))
+                        .hasMessageContaining("Cannot pull model 'default' (quarkus.rocm.model.hf-repo=" + HubApps.REPO
+                                + ":Q8_0)")
+                        .hasMessageContaining("401 GatedRepo").hasMessageContaining("set quarkus.rocm.hf.token or HF_TOKEN");
+                assertThat(LlamaServers.running()).as("nothing left running").isEmpty();
             });
 
     @AfterAll

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.quarkiverse.rocm.deployment.RootCause;
 import io.quarkiverse.rocm.testing.hub.TestHub;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.test.QuarkusUnitTest;
@@ -23,11 +24,7 @@ public class HubPullNeverTest {
             .overrideConfigKey("quarkus.rocm.model.hf-repo", HubApps.REPO + ":Q8_0")
             .overrideConfigKey("quarkus.rocm.pull", "never")
             .assertException(e -> {
-                Throwable root = e;
-                while (root.getCause() != null && !(root instanceof ConfigurationException)) {
-                    root = root.getCause();
-                }
-                assertThat(root).isInstanceOf(ConfigurationException.class)
+                assertThat(RootCause.of(e, ConfigurationException.class))
                         .hasMessageContaining("quarkus.rocm.model.hf-repo=" + HubApps.REPO + ":Q8_0")
                         .hasMessageContaining("is not in the cache " + CACHE)
                         .hasMessageContaining("quarkus.rocm.pull=never forbids downloading it");

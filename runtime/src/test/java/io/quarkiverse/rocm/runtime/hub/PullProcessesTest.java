@@ -10,29 +10,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkiverse.rocm.runtime.config.PullPolicy;
 import io.quarkiverse.rocm.testing.hub.TestHub;
 
 /** Pulls in other processes: one killed with SIGKILL mid-transfer, two sharing a cache. */
-class PullProcessesTest {
-
-    TestHub hub;
-    Path cache;
-
-    @BeforeEach
-    void hub(org.junit.jupiter.api.TestInfo test) throws Exception {
-        hub = HubFixture.repo(new TestHub());
-        cache = HubFixture.tempDir(test.getTestMethod().orElseThrow().getName());
-    }
-
-    @AfterEach
-    void close() {
-        hub.close();
-    }
+class PullProcessesTest extends HubTest {
 
     @Test
     void aTransferKilledWithSigkillResumesInTheNextRun() throws Exception {

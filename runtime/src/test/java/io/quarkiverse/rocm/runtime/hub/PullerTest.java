@@ -10,30 +10,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkiverse.rocm.runtime.config.PullPolicy;
 import io.quarkiverse.rocm.testing.hub.TestHub;
 
 /** Pulls from the test hub into a cache laid out as llama.cpp and huggingface_hub lay it out. */
-class PullerTest {
-
-    TestHub hub;
-    Path cache;
-
-    @BeforeEach
-    void hub(org.junit.jupiter.api.TestInfo test) throws Exception {
-        hub = HubFixture.repo(new TestHub());
-        cache = HubFixture.tempDir(test.getTestMethod().orElseThrow().getName());
-    }
-
-    @AfterEach
-    void close() {
-        hub.close();
-        BlobDownload.stallMillis = 30_000;
-    }
+class PullerTest extends HubTest {
 
     @Test
     void theQuantTagChoosesTheFileAndOnlyItAndItsProjectorAreDownloaded() throws Exception {
