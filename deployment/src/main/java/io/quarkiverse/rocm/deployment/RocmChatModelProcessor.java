@@ -18,8 +18,10 @@ import io.quarkiverse.langchain4j.deployment.DotNames;
 import io.quarkiverse.langchain4j.deployment.LangChain4jDotNames;
 import io.quarkiverse.langchain4j.deployment.items.ChatModelProviderCandidateBuildItem;
 import io.quarkiverse.langchain4j.deployment.items.EmbeddingModelProviderCandidateBuildItem;
+import io.quarkiverse.langchain4j.deployment.items.ScoringModelProviderCandidateBuildItem;
 import io.quarkiverse.langchain4j.deployment.items.SelectedChatModelProviderBuildItem;
 import io.quarkiverse.langchain4j.deployment.items.SelectedEmbeddingModelCandidateBuildItem;
+import io.quarkiverse.langchain4j.deployment.items.SelectedScoringModelProviderBuildItem;
 import io.quarkiverse.langchain4j.runtime.NamedConfigUtil;
 import io.quarkiverse.rocm.runtime.RocmRecorder;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClients;
@@ -64,6 +66,37 @@ class RocmChatModelProcessor {
     }
 
     @BuildStep
+    ScoringModelProviderCandidateBuildItem scoringProviderCandidate() {
+        return new ScoringModelProviderCandidateBuildItem(PROVIDER);
+    }
+
+    @BuildStep
+    @Record(ExecutionTime.RUNTIME_INIT)
+    void scoringBeans(RocmRecorder recorder, ConfiguredModelsBuildItem models,
+            List<SelectedScoringModelProviderBuildItem> selected, BuildProducer<SyntheticBeanBuildItem> beans) {
+        for (SelectedScoringModelProviderBuildItem s : selected) {
+            if (PROVIDER.equals(s.getProvider())) {
+                String name = s.getConfigName();
+                requireConfigured(name, models.named(), "scoring-model", " and quarkus.rocm." + name + ".reranking=true");
+                beans.produce(modelBean(LangChain4jDotNames.SCORING_MODEL, name, recorder.scoringModel(name)));
+            }
+        }
+    }
+
+    /** A model bean of {@code type} for the model {@code name}, qualified with {@code @ModelName} unless default. */
+    private static <T> SyntheticBeanBuildItem modelBean(DotName type, String name,
+            java.util.function.Function<io.quarkus.arc.SyntheticCreationalContext<T>, T> creator) {
+        SyntheticBeanBuildItem.ExtendedBeanConfigurator c = SyntheticBeanBuildItem.configure(type).setRuntimeInit()
+                .defaultBean().scope(ApplicationScoped.class)
+                .addInjectionPoint(ClassType.create(DotName.createSimple(LlamaServerClients.class)))
+                .createWith(creator);
+        if (!NamedConfigUtil.isDefault(name)) {
+            c.addQualifier(AnnotationInstance.builder(ModelName.class).add("value", name).build());
+        }
+        return c.done();
+    }
+
+    @BuildStep
     @Record(ExecutionTime.RUNTIME_INIT)
     void embeddingBeans(RocmRecorder recorder, ConfiguredModelsBuildItem models,
             List<SelectedEmbeddingModelCandidateBuildItem> selected, BuildProducer<SyntheticBeanBuildItem> beans) {
@@ -74,15 +107,7 @@ class RocmChatModelProcessor {
             }
             String name = s.getConfigName();
             requireConfigured(name, named, "embedding-model", " and quarkus.rocm." + name + ".embeddings=true");
-            SyntheticBeanBuildItem.ExtendedBeanConfigurator c = SyntheticBeanBuildItem
-                    .configure(LangChain4jDotNames.EMBEDDING_MODEL).setRuntimeInit().defaultBean()
-                    .scope(ApplicationScoped.class)
-                    .addInjectionPoint(ClassType.create(DotName.createSimple(LlamaServerClients.class)))
-                    .createWith(recorder.embeddingModel(name));
-            if (!NamedConfigUtil.isDefault(name)) {
-                c.addQualifier(AnnotationInstance.builder(ModelName.class).add("value", name).build());
-            }
-            beans.produce(c.done());
+            beans.produce(modelBean(LangChain4jDotNames.EMBEDDING_MODEL, name, recorder.embeddingModel(name)));
         }
     }
 

@@ -125,7 +125,7 @@ class OpenAiApiTest {
                 .post("/v1/chat/completions").then().statusCode(400).body("error.param", equalTo("messages[0].role"));
         given().contentType(ContentType.JSON).body(HELLO + ",\"model\":\"gpt-17\"}").post("/v1/chat/completions").then()
                 .statusCode(404).body("error.code", equalTo("model_not_found"))
-                .body("error.message", containsString("Available models: default, embed, second, talker"));
+                .body("error.message", containsString("Available models: default, embed, rank, second, talker"));
         given().contentType(ContentType.JSON).body("{\"input\":\"x\"}").post("/v1/embeddings").then().statusCode(400)
                 .body("error.message", containsString("does not serve embeddings"));
         given().contentType(ContentType.JSON).body(HELLO + ",\"model\":\"embed\"}").post("/v1/chat/completions").then()

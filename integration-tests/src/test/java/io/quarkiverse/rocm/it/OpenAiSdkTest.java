@@ -121,7 +121,7 @@ class OpenAiSdkTest {
     @Test
     void models() {
         List<String> ids = client.models().list().data().stream().map(Model::id).toList();
-        assertThat(ids).containsExactly("default", "embed", "second", "talker");
+        assertThat(ids).containsExactly("default", "embed", "rank", "second", "talker");
         assertThat(client.models().retrieve("second").id()).isEqualTo("second");
     }
 

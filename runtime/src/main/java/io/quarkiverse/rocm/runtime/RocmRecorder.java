@@ -92,6 +92,21 @@ public class RocmRecorder {
         return new RuntimeValue<>(servers);
     }
 
+    /** A scoring model (reranker) on the configured model {@code modelName} (which must have {@code reranking=true}). */
+    public Function<SyntheticCreationalContext<dev.langchain4j.model.scoring.ScoringModel>, dev.langchain4j.model.scoring.ScoringModel> scoringModel(
+            String modelName) {
+        return context -> {
+            LlamaServerClients clients = context.getInjectedReference(LlamaServerClients.class);
+            if (clients.servers().byName(modelName).isEmpty()) {
+                throw new ConfigurationException("A scoring model '" + modelName + "' is used but no such model is"
+                        + " configured: set " + ServerSpec.property(modelName, "model.path") + " and "
+                        + ServerSpec.property(modelName, "reranking") + "=true.");
+            }
+            return new io.quarkiverse.rocm.runtime.langchain4j.RocmScoringModel(clients.client(modelName),
+                    config.getValue().models().get(modelName).chatModel().timeout(), config.getValue().captureContent());
+        };
+    }
+
     /** An embedding model on the configured model {@code modelName} (which must have {@code embeddings=true}). */
     public Function<SyntheticCreationalContext<dev.langchain4j.model.embedding.EmbeddingModel>, dev.langchain4j.model.embedding.EmbeddingModel> embeddingModel(
             String modelName) {

@@ -73,6 +73,13 @@ public interface ModelConfig {
     boolean embeddings();
 
     /**
+     * Serve {@code /v1/rerank} from this model ({@code --reranking}): a reranker scores documents against a query (a
+     * {@code ScoringModel}, the {@code rocm} scoring-model provider of quarkus-langchain4j). It serves nothing else.
+     */
+    @WithDefault("false")
+    boolean reranking();
+
+    /**
      * How an embedding server pools token vectors into one ({@code --pooling}): {@code none}, {@code mean},
      * {@code cls}, {@code last} or {@code rank}. Default: the model's.
      */

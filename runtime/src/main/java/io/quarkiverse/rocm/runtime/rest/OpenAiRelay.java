@@ -151,6 +151,16 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
     /** Why this model cannot take this request, or null. */
     private OpenAiErrors.Answer unfit(ModelServer target, ObjectNode request) {
         String alias = target.spec().alias();
+        if (kind == OpenAiRequests.Kind.RERANK && !target.spec().reranking()) {
+            return OpenAiErrors.badRequest("Model '" + alias + "' does not rank documents: set "
+                    + target.spec().property("reranking") + "=true on a reranker model (it gets a server of its own).",
+                    "model");
+        }
+        if (kind != OpenAiRequests.Kind.RERANK && target.spec().reranking()) {
+            return OpenAiErrors.badRequest("Model '" + alias + "' only ranks documents: send its requests to the"
+                    + " rerank endpoint (.../rerank), or choose another model (available: "
+                    + String.join(", ", models.aliases()) + ").", "model");
+        }
         if (kind == OpenAiRequests.Kind.EMBEDDINGS && !target.spec().embeddings()) {
             return OpenAiErrors.badRequest("Model '" + alias + "' does not serve embeddings: set "
                     + target.spec().property("embeddings") + "=true (an embedding model gets a server of its own).",

@@ -26,6 +26,7 @@ public final class OpenAiRequests {
             case CHAT -> chat(body);
             case COMPLETION -> required(body, "prompt", "a string or an array of strings");
             case EMBEDDINGS -> required(body, "input", "a string or an array of strings");
+            case RERANK -> rerank(body);
         };
     }
 
@@ -33,7 +34,9 @@ public final class OpenAiRequests {
     public enum Kind {
         CHAT("chat/completions"),
         COMPLETION("completions"),
-        EMBEDDINGS("embeddings");
+        EMBEDDINGS("embeddings"),
+        /** llama-server's (Jina's) rerank: {@code query}, {@code documents}, {@code top_n}. */
+        RERANK("rerank");
 
         private final String path;
 
@@ -142,6 +145,23 @@ public final class OpenAiRequests {
             }
         }
         return null;
+    }
+
+    private static OpenAiErrors.Answer rerank(ObjectNode b) {
+        JsonNode query = b.get("query");
+        if (query == null || !query.isTextual()) {
+            return OpenAiErrors.badRequest("'query' must be a string.", "query");
+        }
+        JsonNode documents = b.get("documents");
+        if (documents == null || !documents.isArray() || documents.isEmpty()) {
+            return OpenAiErrors.badRequest("'documents' must be a non-empty array of strings.", "documents");
+        }
+        for (JsonNode d : documents) {
+            if (!d.isTextual()) {
+                return OpenAiErrors.badRequest("'documents' must be a non-empty array of strings.", "documents");
+            }
+        }
+        return positiveInt(b, "top_n");
     }
 
     private static OpenAiErrors.Answer required(ObjectNode b, String field, String what) {

@@ -81,7 +81,8 @@ final class HubModels {
                     + " that holds it.", Set.of(policyProperty(name, m), ServerSpec.property(name, "model.hf-repo")));
         }
         return new PullSpec(name, ModelCatalog.alias(name, m), hub, policy, puller, plan, m.contextSize().orElse(0),
-                m.parallel(), m.embeddings(), config.startupTimeout(), config.stopTimeout(), ServerSpecs.restart(config),
+                m.parallel(), m.embeddings(), m.reranking(), config.startupTimeout(), config.stopTimeout(),
+                ServerSpecs.restart(config),
                 config.canary().interval(), config.canary().timeout(),
                 new io.quarkiverse.rocm.runtime.scheduling.Policy(m.keepAlive().orElse(null), m.pinned()));
     }

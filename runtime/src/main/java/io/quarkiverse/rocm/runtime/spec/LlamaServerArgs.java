@@ -26,6 +26,9 @@ final class LlamaServerArgs {
         if (m.embeddings()) {
             args.add("--embeddings");
         }
+        if (m.reranking()) {
+            args.add("--reranking"); // embeddings with rank pooling
+        }
         m.pooling().ifPresent(p -> args.addAll(List.of("--pooling", p)));
         if (!workers.isEmpty()) {
             args.addAll(List.of("--rpc", workers.argument()));

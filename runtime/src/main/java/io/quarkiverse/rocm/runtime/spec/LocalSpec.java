@@ -25,6 +25,7 @@ import io.quarkiverse.rocm.runtime.scheduling.Policy;
  * @param environment added to the JVM's environment
  * @param port the port to listen on, 0 for a free one
  * @param embeddings whether the server serves embeddings only
+ * @param reranking whether the server ranks documents only ({@code --reranking})
  * @param startupTimeout how long a start may go without progress
  * @param stopTimeout grace period between SIGTERM and SIGKILL
  * @param restart restart policy
@@ -38,7 +39,7 @@ import io.quarkiverse.rocm.runtime.scheduling.Policy;
  */
 public record LocalSpec(String name, String alias, CommandLine command, String binaryVersion, GgufMetadata model,
         int contextSize, int parallel, Map<String, String> environment, int port,
-        boolean embeddings, Duration startupTimeout, Duration stopTimeout, RestartPolicy restart,
+        boolean embeddings, boolean reranking, Duration startupTimeout, Duration stopTimeout, RestartPolicy restart,
         Duration canaryInterval, Duration canaryTimeout, List<GpuDevice> gpus, long plannedBytes,
         Policy policy, RpcWorkers rpcWorkers, boolean unixSocket) implements LoadableSpec {
 

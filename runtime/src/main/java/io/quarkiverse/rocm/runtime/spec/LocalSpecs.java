@@ -76,6 +76,11 @@ final class LocalSpecs {
         } else {
             ctx = (int) Math.min(trained, ServerSpecs.DEFAULT_CONTEXT_CAP);
         }
+        if (m.embeddings() && m.reranking()) {
+            throw new ConfigurationException(ServerSpec.property(name, "embeddings") + " and "
+                    + ServerSpec.property(name, "reranking") + " are both true: a llama-server pools its vectors one"
+                    + " way. Give the reranker a model of its own.");
+        }
         int parallel = m.parallel();
         if (parallel < 1) {
             throw new ConfigurationException(ServerSpec.property(name, "parallel") + "=" + parallel
@@ -119,7 +124,7 @@ final class LocalSpecs {
         Map<String, String> processEnv = new LinkedHashMap<>(selection.environment());
         processEnv.putAll(m.env());
         return new LocalSpec(name, alias, new CommandLine(binary, args), version, meta, ctx, parallel,
-                Map.copyOf(processEnv), m.port(), m.embeddings(), config.startupTimeout(), config.stopTimeout(),
+                Map.copyOf(processEnv), m.port(), m.embeddings(), m.reranking(), config.startupTimeout(), config.stopTimeout(),
                 ServerSpecs.restart(config), config.canary().interval(), config.canary().timeout(), selection.visible(),
                 // planned as an even split with the workers (llama.cpp splits by free memory); measured after the load
                 estimate.total() / (workers.workers().size() + 1),

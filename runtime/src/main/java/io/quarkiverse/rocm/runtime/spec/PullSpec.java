@@ -21,7 +21,8 @@ import io.quarkiverse.rocm.runtime.scheduling.Policy;
  * @param contextSize the configured context, or 0 until the file says
  */
 public record PullSpec(String name, String alias, HubModel hub, PullPolicy pull, Puller puller,
-        Function<Path, LocalSpec> plan, int contextSize, int parallel, boolean embeddings, Duration startupTimeout,
+        Function<Path, LocalSpec> plan, int contextSize, int parallel, boolean embeddings, boolean reranking,
+        Duration startupTimeout,
         Duration stopTimeout, RestartPolicy restart, Duration canaryInterval, Duration canaryTimeout, Policy policy)
         implements
             LoadableSpec {

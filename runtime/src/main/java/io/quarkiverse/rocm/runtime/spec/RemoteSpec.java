@@ -9,6 +9,6 @@ import java.time.Duration;
  * @param pool the replicas, their key and how requests are spread
  */
 public record RemoteSpec(String name, String alias, int contextSize, int parallel, boolean embeddings,
-        Duration startupTimeout, Duration stopTimeout, RestartPolicy restart, Duration canaryInterval,
+        boolean reranking, Duration startupTimeout, Duration stopTimeout, RestartPolicy restart, Duration canaryInterval,
         Duration canaryTimeout, PoolSpec pool) implements ServerSpec {
 }

@@ -38,7 +38,7 @@ final class RemoteSpecs {
                 ServerSpec.property(name, "affinity-slack"));
         // parallel: the slots of each replica, so that the gate lets every replica's slots work
         return new RemoteSpec(name, ModelCatalog.alias(name, m), m.contextSize().orElse(0),
-                m.parallel() * pool.urls().size(), m.embeddings(), config.startupTimeout(), config.stopTimeout(),
+                m.parallel() * pool.urls().size(), m.embeddings(), m.reranking(), config.startupTimeout(), config.stopTimeout(),
                 ServerSpecs.restart(config), config.canary().interval(), config.canary().timeout(), pool);
     }
 }

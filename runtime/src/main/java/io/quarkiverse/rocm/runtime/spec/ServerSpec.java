@@ -37,6 +37,9 @@ public sealed interface ServerSpec permits LoadableSpec, RemoteSpec {
     /** Whether it serves embeddings. */
     boolean embeddings();
 
+    /** Whether it ranks documents against a query ({@code /v1/rerank}) and serves nothing else. */
+    boolean reranking();
+
     /** How long a start may go without progress. */
     Duration startupTimeout();
 
