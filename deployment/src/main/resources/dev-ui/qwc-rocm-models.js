@@ -24,6 +24,8 @@ export class QwcRocmModels extends LitElement {
         details table td { border: none; padding: 0 var(--lumo-space-s); font-size: var(--lumo-font-size-s); }
         button { cursor: pointer; }
         progress { width: 10em; }
+        .capability { font-size: var(--lumo-font-size-xs); padding: 0 var(--lumo-space-xs);
+                      border-radius: var(--lumo-border-radius-s); background: var(--lumo-contrast-10pct); }
         h3 { margin: var(--lumo-space-l) 0 var(--lumo-space-s) 0; font-size: var(--lumo-font-size-l); }
         input { width: 28em; }
     `;
@@ -99,7 +101,8 @@ export class QwcRocmModels extends LitElement {
     _row(m) {
         return html`
             <tr id="model-${m.alias}" data-state="${m.state}">
-                <td><b>${m.alias}</b>${m.embeddings ? html` <span class="muted">(embeddings)</span>` : ''}
+                <td><b>${m.alias}</b>
+                    <div class="capabilities">${m.capabilities.map(c => html`<span class="capability">${c}</span> `)}</div>
                     <div class="muted">${m.summary}</div></td>
                 <td><span class="state ${m.state}">${m.state}</span>
                     ${m.downloadPercent != null

@@ -53,6 +53,7 @@ public class DevUiJsonRpcTest {
             assertThat(second.getString("scheduled")).isEqualTo("LOADED");
             assertThat(second.getBoolean("pinned")).isFalse();
             assertThat(second.getInteger("busy")).isZero();
+            assertThat(second.getJsonArray("capabilities").getList()).containsExactly("completion", "tools");
 
             // the scheduler from the card: unload, then load again
             assertThat(rpc.call("unload", new JsonObject().put("name", "<default>"))).isEqualTo("unloaded");

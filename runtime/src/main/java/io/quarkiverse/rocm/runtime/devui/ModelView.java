@@ -11,6 +11,7 @@ import io.quarkiverse.rocm.runtime.gguf.GgufMetadata;
 import io.quarkiverse.rocm.runtime.gpu.GpuDevice;
 import io.quarkiverse.rocm.runtime.hub.PullProgress;
 import io.quarkiverse.rocm.runtime.scheduling.Scheduler;
+import io.quarkiverse.rocm.runtime.server.Capabilities;
 import io.quarkiverse.rocm.runtime.server.ModelServer;
 import io.quarkiverse.rocm.runtime.server.ModelStatus;
 
@@ -22,7 +23,7 @@ public record ModelView(String name, String alias, String state, String reason, 
         String listensOn, int contextSize,
         int parallel, int restarts, String lastExit, boolean embeddings, String summary, Long canaryMillis,
         List<Gpu> gpus, Map<String, Object> gguf, List<String> commandLine, String scheduled, Long unloadInSeconds,
-        boolean pinned, int busy, Integer downloadPercent) {
+        boolean pinned, int busy, Integer downloadPercent, List<String> capabilities) {
 
     /** A GPU the server may use, with its VRAM now. */
     public record Gpu(String card, String gfxTarget, String pciAddress, long vramUsed, long vramTotal) {
@@ -44,7 +45,7 @@ public record ModelView(String name, String alias, String state, String reason, 
                 st.contextSize(), st.parallel(), st.restarts(), st.lastExit(), st.embeddings(), st.servedBy(),
                 st.canaryMillis(), gpus, st.file().map(ModelView::gguf).orElse(Map.of()), st.commandLine(),
                 st.scheduled(), unloadIn(st.unloadAtNanos()), st.pinned(), st.busy(),
-                pull.map(PullProgress::percent).orElse(null));
+                pull.map(PullProgress::percent).orElse(null), Capabilities.of(s));
     }
 
     /** Seconds until a planned idle unload, or null. */

@@ -126,7 +126,9 @@ public class OpenAiResource {
                     (System.currentTimeMillis() + (st.unloadAtNanos() - System.nanoTime()) / 1_000_000) / 1000);
         }
         return new JsonObject().put("id", st.alias()).put("object", "model").put("created", created)
-                .put("owned_by", "quarkus-rocm").put("meta", meta);
+                .put("owned_by", "quarkus-rocm").put("capabilities", new io.vertx.core.json.JsonArray(
+                        io.quarkiverse.rocm.runtime.server.Capabilities.of(s)))
+                .put("meta", meta);
     }
 
     private static RestResponse<Buffer> json(Buffer body) {

@@ -13,8 +13,9 @@ import io.quarkiverse.rocm.runtime.json.Json;
  * @param contextSize {@code default_generation_settings.n_ctx}: tokens per slot
  * @param build {@code build_info}
  * @param caps what the chat template supports
+ * @param vision whether it takes images ({@code modalities.vision}: a multimodal projector is loaded)
  */
-public record ServerProps(int contextSize, String build, TemplateCaps caps) {
+public record ServerProps(int contextSize, String build, TemplateCaps caps, boolean vision) {
 
     /** {@code chat_template_caps}. */
     public record TemplateCaps(boolean tools, boolean toolCalls, boolean systemRole, boolean parallelToolCalls) {
@@ -34,6 +35,7 @@ public record ServerProps(int contextSize, String build, TemplateCaps caps) {
                 new TemplateCaps(caps.path("supports_tools").asBoolean(true),
                         caps.path("supports_tool_calls").asBoolean(true),
                         caps.path("supports_system_role").asBoolean(true),
-                        caps.path("supports_parallel_tool_calls").asBoolean(true)));
+                        caps.path("supports_parallel_tool_calls").asBoolean(true)),
+                root.path("modalities").path("vision").asBoolean(false));
     }
 }

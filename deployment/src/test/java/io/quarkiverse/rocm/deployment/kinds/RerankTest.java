@@ -1,4 +1,4 @@
-package io.quarkiverse.rocm.deployment.rerank;
+package io.quarkiverse.rocm.deployment.kinds;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
