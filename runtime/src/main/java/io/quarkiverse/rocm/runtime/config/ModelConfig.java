@@ -73,6 +73,21 @@ public interface ModelConfig {
     boolean embeddings();
 
     /**
+     * Speculative decoding with a draft model ({@code draft.model.path}).
+     */
+    @ConfigDocSection
+    DraftConfig draft();
+
+    /**
+     * The speculative decoding method ({@code --spec-type}): {@code draft-simple} (the default with
+     * {@code draft.model.path}), or one that needs no draft model and proposes tokens from what the conversation
+     * already holds: {@code ngram-simple}, {@code ngram-map-k}, {@code ngram-map-k4v}, {@code ngram-mod},
+     * {@code ngram-cache} (the methods the installed llama-server lists in its {@code --help}). The answers are the
+     * same as without; only their speed changes. Default: none.
+     */
+    Optional<String> speculative();
+
+    /**
      * Serve {@code /v1/rerank} from this model ({@code --reranking}): a reranker scores documents against a query (a
      * {@code ScoringModel}, the {@code rocm} scoring-model provider of quarkus-langchain4j). It serves nothing else.
      */

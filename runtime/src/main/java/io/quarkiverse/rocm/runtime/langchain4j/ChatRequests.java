@@ -226,7 +226,8 @@ final class ChatRequests {
             return null;
         }
         return new RocmChatResponseMetadata.Timings(t.path("prompt_n").asInt(), t.path("prompt_ms").asDouble(),
-                t.path("cache_n").asInt(), t.path("predicted_n").asInt(), t.path("predicted_ms").asDouble());
+                t.path("cache_n").asInt(), t.path("predicted_n").asInt(), t.path("predicted_ms").asDouble(),
+                t.path("draft_n").asInt(), t.path("draft_n_accepted").asInt());
     }
 
     static FinishReason finishReason(String reason) {

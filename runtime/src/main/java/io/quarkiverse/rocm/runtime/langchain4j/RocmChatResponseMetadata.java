@@ -12,7 +12,17 @@ public class RocmChatResponseMetadata extends ChatResponseMetadata {
      * and how long each part took.
      */
     public record Timings(int promptTokens, double promptMillis, int cachedTokens, int predictedTokens,
-            double predictedMillis) {
+            double predictedMillis, int draftTokens, int draftTokensAccepted) {
+
+        public Timings(int promptTokens, double promptMillis, int cachedTokens, int predictedTokens,
+                double predictedMillis) {
+            this(promptTokens, promptMillis, cachedTokens, predictedTokens, predictedMillis, 0, 0);
+        }
+
+        /** With speculative decoding: the share of drafted tokens the model accepted, or -1 when none was drafted. */
+        public double draftAcceptance() {
+            return draftTokens > 0 ? (double) draftTokensAccepted / draftTokens : -1;
+        }
 
         /** Prompt evaluation speed, tokens per second. */
         public double promptTokensPerSecond() {

@@ -28,6 +28,7 @@ public final class BinaryLocator {
     private static final Pattern VERSION = Pattern.compile("version: (\\S+)(?: \\(build (\\d+)[^)]*\\))?");
     private static final Map<Path, String> VERSIONS = new ConcurrentHashMap<>();
     private static final Map<Path, Boolean> RPC = new ConcurrentHashMap<>();
+    private static final Map<Path, String> HELP = new ConcurrentHashMap<>();
 
     /** Where the binary was found and how. */
     public record Located(Path path, String source) {
@@ -113,6 +114,11 @@ public final class BinaryLocator {
     public static boolean supportsRpc(Path binary) {
         return RPC.computeIfAbsent(binary,
                 b -> !output(b, List.of("--rpc", "127.0.0.1:1", "--version")).contains("RPC not supported"));
+    }
+
+    /** The binary's {@code --help} (its flags: what this build can do), read once. */
+    public static String help(Path binary) {
+        return HELP.computeIfAbsent(binary, b -> run(b, "--help"));
     }
 
     /** The output of {@code binary arg}, which must exit with 0 within 60 s. */

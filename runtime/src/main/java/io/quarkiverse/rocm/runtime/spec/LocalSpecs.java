@@ -106,7 +106,9 @@ final class LocalSpecs {
         if (!selection.visible().isEmpty()) {
             LOG.infof("Model '%s' runs on %s", ModelCatalog.displayName(name, m), selection.visible());
         }
-        VramPreflight.Estimate estimate = VramPreflight.estimate(meta, kvTokens, gpu.headroom().asLongValue());
+        Speculation speculation = Speculation.of(name, m, () -> BinaryLocator.help(binary));
+        VramPreflight.Estimate estimate = speculation.plus(VramPreflight.estimate(meta, kvTokens,
+                gpu.headroom().asLongValue()), kvTokens);
         // with RPC workers most of the model lives elsewhere: this host's share is not known before the load
         if (gpu.preflight() != GpuConfig.Preflight.OFF && !"0".equals(m.gpuLayers().orElse("")) && workers.isEmpty()) {
             Optional<String> problem = VramPreflight.check(ModelCatalog.displayName(name, m), estimate, selection);
@@ -119,7 +121,7 @@ final class LocalSpecs {
         }
 
         String alias = ModelCatalog.alias(name, m);
-        List<String> args = LlamaServerArgs.of(file, alias, kvTokens, parallel, m, workers);
+        List<String> args = LlamaServerArgs.of(file, alias, kvTokens, parallel, m, workers, speculation);
 
         Map<String, String> processEnv = new LinkedHashMap<>(selection.environment());
         processEnv.putAll(m.env());
