@@ -97,7 +97,8 @@ export class QwcRocmChat extends LitElement {
             const rate = e.tokensPerSecond == null ? '-' : e.tokensPerSecond.toFixed(0);
             const server = e.serverTokensPerSecond == null ? '-' : e.serverTokensPerSecond.toFixed(0);
             this._stats = `time to first token ${e.ttftMillis.toFixed(1)} ms · ${rate} tokens/s`
-                + ` (llama-server: ${server} tokens/s) · ${e.tokens ?? '?'} tokens · ${e.finishReason ?? ''}`;
+                + ` (llama-server: ${server} tokens/s) · ${e.tokens ?? '?'} tokens · ${e.finishReason ?? ''}`
+                + (e.draftAcceptance == null ? '' : ` · ${Math.round(e.draftAcceptance * 100)}% of drafted tokens accepted`);
         } else {
             this._streaming = false;
             this._stats = '';

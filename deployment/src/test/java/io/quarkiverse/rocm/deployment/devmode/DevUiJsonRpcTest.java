@@ -29,7 +29,10 @@ public class DevUiJsonRpcTest {
     @RegisterExtension
     static final QuarkusDevModeTest dev = new QuarkusDevModeTest()
             .withApplicationRoot(jar -> jar.addAsResource(new StringAsset(config("default") + config("second")
-                    + "quarkus.rocm.second.parallel=2\nquarkus.http.port=" + PORT + "\n"), "application.properties"));
+                    + "quarkus.rocm.second.parallel=2\nquarkus.http.port=" + PORT + "\n"
+                    // speculative decoding: the model drafted by itself, its acceptance in the chat's stats
+                    + "quarkus.rocm.second.draft.model.path=" + DevModeModels.model("second") + "\n"),
+                    "application.properties"));
 
     @Test
     void theCardsServiceShowsStreamsAndRestarts() throws Exception {
@@ -102,6 +105,7 @@ public class DevUiJsonRpcTest {
             assertThat(event.getInteger("tokens")).as("generated tokens (llama-server's count)").isGreaterThanOrEqualTo(tokens);
             assertThat(event.getDouble("tokensPerSecond")).isPositive();
             assertThat(event.getDouble("serverTokensPerSecond")).isPositive();
+            assertThat(event.getDouble("draftAcceptance")).as("drafted by itself").isGreaterThan(0).isLessThanOrEqualTo(1);
             assertThat(event.getString("finishReason")).isEqualTo("STOP");
             JsonObject exchange = rpc.nextMatching(exchanges, (JsonObject x) -> "second".equals(x.getString("model")));
             assertThat(exchange.getString("endpoint")).isEqualTo("/v1/chat/completions");

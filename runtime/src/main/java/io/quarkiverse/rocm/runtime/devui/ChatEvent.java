@@ -10,15 +10,16 @@ package io.quarkiverse.rocm.runtime.devui;
  * @param tokensPerSecond generation speed from the first token to the last, as this application saw it
  * @param serverTokensPerSecond generation speed as llama-server measured it
  * @param finishReason why generation stopped
+ * @param draftAcceptance with speculative decoding, the share of drafted tokens the model accepted (else null)
  */
 public record ChatEvent(String type, String text, Double ttftMillis, Integer tokens, Double tokensPerSecond,
-        Double serverTokensPerSecond, String finishReason) {
+        Double serverTokensPerSecond, String finishReason, Double draftAcceptance) {
 
     static ChatEvent token(String text) {
-        return new ChatEvent("token", text, null, null, null, null, null);
+        return new ChatEvent("token", text, null, null, null, null, null, null);
     }
 
     static ChatEvent error(String message) {
-        return new ChatEvent("error", message, null, null, null, null, null);
+        return new ChatEvent("error", message, null, null, null, null, null, null);
     }
 }

@@ -47,11 +47,13 @@ final class PlaygroundChat implements StreamingChatResponseHandler {
         long first = firstTokenNanos == 0 ? end : firstTokenNanos;
         Integer tokens = response.tokenUsage() == null ? null : response.tokenUsage().outputTokenCount();
         Double perSecond = tokens != null && tokens > 1 && end > first ? (tokens - 1) * 1e9 / (end - first) : null;
-        Double server = response.metadata() instanceof RocmChatResponseMetadata m && m.timings() != null
-                ? m.timings().predictedTokensPerSecond()
+        RocmChatResponseMetadata.Timings timings = response.metadata() instanceof RocmChatResponseMetadata m
+                ? m.timings()
                 : null;
+        Double server = timings != null ? timings.predictedTokensPerSecond() : null;
+        Double accepted = timings != null && timings.draftAcceptance() >= 0 ? timings.draftAcceptance() : null;
         emitter.emit(new ChatEvent("done", null, (first - startNanos) / 1e6, tokens, perSecond, server,
-                response.finishReason() == null ? null : response.finishReason().name()));
+                response.finishReason() == null ? null : response.finishReason().name(), accepted));
         emitter.complete();
     }
 
