@@ -59,6 +59,26 @@ final class Errors {
     }
 
     /** Throws the typed exception of an error answer. */
+    /**
+     * POSTs a JSON request that is answered whole (embeddings, rerank) and returns the answer's JSON; any other status
+     * than 200 is the LangChain4j exception it means. The request's content is recorded only with
+     * {@code captureContent}.
+     */
+    static com.fasterxml.jackson.databind.JsonNode postJson(LlamaServerClient client, String path,
+            com.fasterxml.jackson.databind.node.ObjectNode body, Duration timeout, boolean captureContent, String what) {
+        String request = JsonSchemas.write(io.quarkiverse.rocm.runtime.json.Json.MAPPER, body);
+        ExchangeObserver.Request asked = captureContent
+                ? new ExchangeObserver.Request(ExchangeObserver.Request.APPLICATION, null, null, null, request)
+                : ExchangeObserver.Request.OWN;
+        LlamaServerClient.Response r = post(client, path, Buffer.buffer(request), timeout, asked, what, null);
+        requireOk(client, r);
+        try {
+            return r.json() != null ? r.json() : io.quarkiverse.rocm.runtime.json.Json.MAPPER.readTree(r.body().getBytes());
+        } catch (java.io.IOException e) {
+            throw new InternalServerException("llama-server's answer to " + path + " is not JSON: " + r.body(), e);
+        }
+    }
+
     static void requireOk(LlamaServerClient client, LlamaServerClient.Response response) {
         if (response.status() != 200) {
             throw map(client.httpError(response.status(), response.body()));

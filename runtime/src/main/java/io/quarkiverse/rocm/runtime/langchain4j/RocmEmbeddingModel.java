@@ -1,6 +1,5 @@
 package io.quarkiverse.rocm.runtime.langchain4j;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +14,8 @@ import dev.langchain4j.exception.InternalServerException;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.output.Response;
 import dev.langchain4j.model.output.TokenUsage;
-import io.quarkiverse.rocm.runtime.client.ExchangeObserver;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClient;
 import io.quarkiverse.rocm.runtime.json.Json;
-import io.vertx.core.buffer.Buffer;
 
 /**
  * A LangChain4j embedding model on a llama-server started with {@code quarkus.rocm."name".embeddings=true}: one
@@ -51,36 +48,26 @@ public class RocmEmbeddingModel implements EmbeddingModel {
         ObjectNode body = Json.MAPPER.createObjectNode().put("model", modelName());
         ArrayNode input = body.putArray("input");
         segments.forEach(s -> input.add(s.text()));
-        String request = JsonSchemas.write(Json.MAPPER, body);
-        ExchangeObserver.Request asked = captureContent
-                ? new ExchangeObserver.Request(ExchangeObserver.Request.APPLICATION, null, null, null, request)
-                : ExchangeObserver.Request.OWN;
-        LlamaServerClient.Response r = Errors.post(client, "/v1/embeddings", Buffer.buffer(request), timeout, asked,
-                "RocmEmbeddingModel.embedAll()", null);
-        Errors.requireOk(client, r);
-        try {
-            JsonNode json = r.json() != null ? r.json() : Json.MAPPER.readTree(r.body().getBytes());
-            List<Embedding> out = new ArrayList<>();
-            for (JsonNode item : json.path("data")) {
-                JsonNode vector = item.path("embedding");
-                float[] v = new float[vector.size()];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = (float) vector.get(i).asDouble();
-                }
-                out.add(new Embedding(v));
+        JsonNode json = Errors.postJson(client, "/v1/embeddings", body, timeout, captureContent,
+                "RocmEmbeddingModel.embedAll()");
+        List<Embedding> out = new ArrayList<>();
+        for (JsonNode item : json.path("data")) {
+            JsonNode vector = item.path("embedding");
+            float[] v = new float[vector.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) vector.get(i).asDouble();
             }
-            if (out.size() != segments.size()) {
-                throw new InternalServerException("llama-server returned " + out.size() + " embeddings for "
-                        + segments.size() + " texts");
-            }
-            if (!out.isEmpty()) {
-                dimension = out.get(0).dimension();
-            }
-            JsonNode usage = json.path("usage");
-            return Response.from(out, new TokenUsage(usage.path("prompt_tokens").asInt(), 0));
-        } catch (IOException e) {
-            throw new InternalServerException("llama-server sent embeddings that are not JSON: " + r.body(), e);
+            out.add(new Embedding(v));
         }
+        if (out.size() != segments.size()) {
+            throw new InternalServerException("llama-server returned " + out.size() + " embeddings for "
+                    + segments.size() + " texts");
+        }
+        if (!out.isEmpty()) {
+            dimension = out.get(0).dimension();
+        }
+        JsonNode usage = json.path("usage");
+        return Response.from(out, new TokenUsage(usage.path("prompt_tokens").asInt(), 0));
     }
 
     @Override

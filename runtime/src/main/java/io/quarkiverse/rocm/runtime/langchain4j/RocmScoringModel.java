@@ -1,6 +1,5 @@
 package io.quarkiverse.rocm.runtime.langchain4j;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,10 +14,8 @@ import dev.langchain4j.exception.InternalServerException;
 import dev.langchain4j.model.output.Response;
 import dev.langchain4j.model.output.TokenUsage;
 import dev.langchain4j.model.scoring.ScoringModel;
-import io.quarkiverse.rocm.runtime.client.ExchangeObserver;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClient;
 import io.quarkiverse.rocm.runtime.json.Json;
-import io.vertx.core.buffer.Buffer;
 
 /**
  * A LangChain4j scoring model (a reranker) on a llama-server started with {@code quarkus.rocm."name".reranking=true}:
@@ -51,19 +48,8 @@ public class RocmScoringModel implements ScoringModel {
                 .put("top_n", segments.size());
         ArrayNode documents = body.putArray("documents");
         segments.forEach(s -> documents.add(s.text()));
-        String request = JsonSchemas.write(Json.MAPPER, body);
-        ExchangeObserver.Request asked = captureContent
-                ? new ExchangeObserver.Request(ExchangeObserver.Request.APPLICATION, null, null, null, request)
-                : ExchangeObserver.Request.OWN;
-        LlamaServerClient.Response r = Errors.post(client, "/v1/rerank", Buffer.buffer(request), timeout, asked,
-                "RocmScoringModel.scoreAll()", null);
-        Errors.requireOk(client, r);
-        JsonNode json;
-        try {
-            json = r.json() != null ? r.json() : Json.MAPPER.readTree(r.body().getBytes());
-        } catch (IOException e) {
-            throw new InternalServerException("llama-server sent rerank results that are not JSON: " + r.body(), e);
-        }
+        JsonNode json = Errors.postJson(client, "/v1/rerank", body, timeout, captureContent,
+                "RocmScoringModel.scoreAll()");
         Double[] scores = new Double[segments.size()];
         for (JsonNode result : json.path("results")) {
             int index = result.path("index").asInt(-1);
