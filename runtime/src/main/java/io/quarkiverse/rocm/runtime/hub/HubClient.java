@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,10 +53,6 @@ public final class HubClient {
 
     public URI endpoint() {
         return endpoint;
-    }
-
-    public boolean hasToken() {
-        return token.isPresent();
     }
 
     /** The commit {@code revision} (a branch or a tag) of {@code repo} is at now. */
@@ -106,7 +101,6 @@ public final class HubClient {
     public Transfer open(String repo, String commit, String path, long offset, Duration readTimeout) {
         URI uri = endpoint.resolve(repo + "/resolve/" + commit + "/" + encodePath(path));
         String linkedEtag = null;
-        OptionalLong linkedSize = OptionalLong.empty();
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             HttpURLConnection c = connect(uri, readTimeout, onHub(uri));
             c.setRequestProperty("Accept-Encoding", "identity");
@@ -123,15 +117,13 @@ public final class HubClient {
                 if (onHub(uri)) { // only the hub's own redirect says what the content is
                     String etag = c.getHeaderField("X-Linked-Etag");
                     linkedEtag = etag == null ? linkedEtag : unquote(etag);
-                    String size = c.getHeaderField("X-Linked-Size");
-                    linkedSize = size == null ? linkedSize : OptionalLong.of(Long.parseLong(size.trim()));
                 }
                 uri = uri.resolve(location);
                 continue;
             }
             if (status == 416 && offset > 0) {
                 discard(c);
-                return new Transfer(InputStream.nullInputStream(), 416, 0, linkedEtag, linkedSize, uri, c::disconnect);
+                return new Transfer(InputStream.nullInputStream(), 416, 0, linkedEtag, c::disconnect);
             }
             if (status != 200 && status != 206) {
                 throw refused(status, c, errorBody(c), repo, uri);
@@ -141,7 +133,7 @@ public final class HubClient {
                 linkedEtag = etag == null ? null : unquote(etag);
             }
             try {
-                return new Transfer(c.getInputStream(), status, c.getContentLengthLong(), linkedEtag, linkedSize, uri,
+                return new Transfer(c.getInputStream(), status, c.getContentLengthLong(), linkedEtag,
                         c::disconnect);
             } catch (IOException e) {
                 throw unreachable(repo, e);
@@ -156,11 +148,9 @@ public final class HubClient {
      * @param status 200 (from the start), 206 (from the offset asked for) or 416 (the offset is the whole file)
      * @param length the body's length, or -1
      * @param linkedEtag the content's hash the hub announced ({@code X-Linked-Etag}), or null
-     * @param linkedSize the content's size the hub announced ({@code X-Linked-Size})
-     * @param from where the bytes come from (shown in debug logs only: it may carry a signature)
+     * @param disconnect closes the connection (a stop ends a blocked read with it)
      */
-    public record Transfer(InputStream body, int status, long length, String linkedEtag, OptionalLong linkedSize,
-            URI from, Runnable disconnect) {
+    public record Transfer(InputStream body, int status, long length, String linkedEtag, Runnable disconnect) {
     }
 
     private boolean onHub(URI uri) {

@@ -134,7 +134,10 @@ public final class Puller {
         return List.copyOf(active);
     }
 
-    /** The model's files as the cache holds them for its revision, without asking the hub. */
+    /**
+     * The model's files as the cache holds them for its revision, without asking the hub; empty unless every one of
+     * them is there (a dangling link or a missing part is not a cached model).
+     */
     public Optional<Pulled> cached(HubModel model) {
         Optional<String> commit = cache.commit(model.repo(), model.revision());
         if (commit.isEmpty()) {
@@ -151,8 +154,9 @@ public final class Puller {
         for (HubFile f : chosen.parts()) {
             parts.add(cache.snapshotFile(model.repo(), commit.get(), f.path()));
         }
-        return Optional.of(new Pulled(model, commit.get(), parts,
-                chosen.projector().map(p -> cache.snapshotFile(model.repo(), commit.get(), p.path())), false));
+        Pulled pulled = new Pulled(model, commit.get(), parts,
+                chosen.projector().map(p -> cache.snapshotFile(model.repo(), commit.get(), p.path())), false);
+        return complete(pulled) ? Optional.of(pulled) : Optional.empty();
     }
 
     /**
@@ -184,7 +188,7 @@ public final class Puller {
     }
 
     private Pulled resolve(HubModel model, PullPolicy policy, PullProgress progress, BooleanSupplier cancelled) {
-        Optional<Pulled> cached = cached(model).filter(Puller::complete);
+        Optional<Pulled> cached = cached(model);
         if (policy == PullPolicy.NEVER || (policy == PullPolicy.WHEN_MISSING && cached.isPresent())) {
             return cached.orElseThrow(() -> new HubException(model + " is not in the cache " + cache.root()));
         }

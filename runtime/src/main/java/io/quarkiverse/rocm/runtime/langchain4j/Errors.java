@@ -1,8 +1,12 @@
 package io.quarkiverse.rocm.runtime.langchain4j;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.langchain4j.exception.AuthenticationException;
 import dev.langchain4j.exception.InternalServerException;
@@ -14,6 +18,7 @@ import dev.langchain4j.exception.TimeoutException;
 import io.quarkiverse.rocm.runtime.client.ExchangeObserver;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClient;
 import io.quarkiverse.rocm.runtime.client.UpstreamException;
+import io.quarkiverse.rocm.runtime.json.Json;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -64,17 +69,17 @@ final class Errors {
      * than 200 is the LangChain4j exception it means. The request's content is recorded only with
      * {@code captureContent}.
      */
-    static com.fasterxml.jackson.databind.JsonNode postJson(LlamaServerClient client, String path,
-            com.fasterxml.jackson.databind.node.ObjectNode body, Duration timeout, boolean captureContent, String what) {
-        String request = JsonSchemas.write(io.quarkiverse.rocm.runtime.json.Json.MAPPER, body);
+    static JsonNode postJson(LlamaServerClient client, String path,
+            ObjectNode body, Duration timeout, boolean captureContent, String what) {
+        String request = JsonSchemas.write(Json.MAPPER, body);
         ExchangeObserver.Request asked = captureContent
                 ? new ExchangeObserver.Request(ExchangeObserver.Request.APPLICATION, null, null, null, request)
                 : ExchangeObserver.Request.OWN;
         LlamaServerClient.Response r = post(client, path, Buffer.buffer(request), timeout, asked, what, null);
         requireOk(client, r);
         try {
-            return r.json() != null ? r.json() : io.quarkiverse.rocm.runtime.json.Json.MAPPER.readTree(r.body().getBytes());
-        } catch (java.io.IOException e) {
+            return r.json() != null ? r.json() : Json.MAPPER.readTree(r.body().getBytes());
+        } catch (IOException e) {
             throw new InternalServerException("llama-server's answer to " + path + " is not JSON: " + r.body(), e);
         }
     }

@@ -40,6 +40,8 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(OpenAiRelay.class);
 
     private final OpenAiRequests.Kind kind;
+    /** The models this endpoint is for (null: generation). */
+    private final Family wants;
     private final String path;
     private final OpenAiConfig config;
     private final ModelLookup models;
@@ -53,6 +55,7 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
             ExchangeObserver observer, boolean captureContent) {
         this.captureContent = captureContent;
         this.kind = kind;
+        this.wants = Family.of(kind);
         this.path = kind.upstreamPath();
         this.config = config;
         this.models = new ModelLookup(servers);
@@ -148,28 +151,42 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
                 topP != null && topP.isNumber() ? topP.asDouble() : null, content);
     }
 
+    /** The models that serve one endpoint only, and the property that makes a model one of them. */
+    private enum Family {
+        EMBEDDINGS("embeddings", "serve embeddings", "serves embeddings", "embeddings"),
+        RERANK("reranking", "rank documents", "ranks documents", "rerank");
+
+        final String property;
+        final String does;
+        final String only;
+        final String endpoint;
+
+        Family(String property, String does, String only, String endpoint) {
+            this.property = property;
+            this.does = does;
+            this.only = only;
+            this.endpoint = endpoint;
+        }
+
+        /** The family a request of {@code kind} needs, or null for generation (chat, completions). */
+        static Family of(OpenAiRequests.Kind kind) {
+            return kind == OpenAiRequests.Kind.EMBEDDINGS ? EMBEDDINGS : kind == OpenAiRequests.Kind.RERANK ? RERANK : null;
+        }
+    }
+
     /** Why this model cannot take this request, or null. */
     private OpenAiErrors.Answer unfit(ModelServer target, ObjectNode request) {
         String alias = target.spec().alias();
-        if (kind == OpenAiRequests.Kind.RERANK && !target.spec().reranking()) {
-            return OpenAiErrors.badRequest("Model '" + alias + "' does not rank documents: set "
-                    + target.spec().property("reranking") + "=true on a reranker model (it gets a server of its own).",
+        Family serves = target.spec().embeddings() ? Family.EMBEDDINGS
+                : target.spec().reranking() ? Family.RERANK : null;
+        if (serves != wants) {
+            return OpenAiErrors.badRequest(serves == null
+                    ? "Model '" + alias + "' does not " + wants.does + ": set " + target.spec().property(wants.property)
+                            + "=true on a model for it (such a model gets a server of its own)."
+                    : "Model '" + alias + "' only " + serves.only + ": send its requests to the " + serves.endpoint
+                            + " endpoint (.../" + serves.endpoint + "), or choose another model (available: "
+                            + String.join(", ", models.aliases()) + ").",
                     "model");
-        }
-        if (kind != OpenAiRequests.Kind.RERANK && target.spec().reranking()) {
-            return OpenAiErrors.badRequest("Model '" + alias + "' only ranks documents: send its requests to the"
-                    + " rerank endpoint (.../rerank), or choose another model (available: "
-                    + String.join(", ", models.aliases()) + ").", "model");
-        }
-        if (kind == OpenAiRequests.Kind.EMBEDDINGS && !target.spec().embeddings()) {
-            return OpenAiErrors.badRequest("Model '" + alias + "' does not serve embeddings: set "
-                    + target.spec().property("embeddings") + "=true (an embedding model gets a server of its own).",
-                    "model");
-        }
-        if (kind != OpenAiRequests.Kind.EMBEDDINGS && target.spec().embeddings()) {
-            return OpenAiErrors.badRequest("Model '" + alias + "' only serves embeddings: send its requests to the"
-                    + " embeddings endpoint (.../embeddings), or choose another model (available: "
-                    + String.join(", ", models.aliases()) + ").", "model");
         }
         JsonNode tools = request.get("tools");
         if (tools != null && tools.isArray() && !tools.isEmpty()) {

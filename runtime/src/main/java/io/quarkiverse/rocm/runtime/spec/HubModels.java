@@ -66,8 +66,7 @@ final class HubModels {
     static LoadableSpec spec(RocmRuntimeConfig config, String name, ModelConfig m, HubModel hub, Puller puller,
             Function<Path, LocalSpec> plan) {
         PullPolicy policy = policy(config, m);
-        Optional<Pulled> cached = policy == PullPolicy.ALWAYS ? Optional.empty()
-                : puller.cached(hub).filter(p -> p.parts().stream().allMatch(java.nio.file.Files::isRegularFile));
+        Optional<Pulled> cached = policy == PullPolicy.ALWAYS ? Optional.empty() : puller.cached(hub);
         if (cached.isPresent()) {
             LOG.infof("Model '%s' is %s from the cache: %s", ModelCatalog.displayName(name, m), hub, cached.get().file());
             return plan.apply(cached.get().file());

@@ -42,6 +42,12 @@ public final class PulledServer extends LifecycleServer {
     private volatile LocalServer server;
     private volatile PullProgress progress;
     private volatile boolean stopping;
+    /**
+     * Held while the local server is handed over and started, and while a stop looks for it: a stop that comes as the
+     * pull ends either finds the server and stops it after its start, or keeps it from starting. Never taken under
+     * {@code lock} (the local server's transitions take {@code lock} through {@link #mirror}).
+     */
+    private final Object handover = new Object();
     // guarded by lock
     private CompletableFuture<Void> pulling;
 
@@ -105,17 +111,19 @@ public final class PulledServer extends LifecycleServer {
             }
             return;
         }
-        synchronized (lock) {
-            pulling = null;
-            progress = null;
-            if (stopping) {
-                end(State.STOPPED, "stopped", "llama-server '" + pull.displayName() + "' was stopped");
-                return;
-            }
-            server = s;
-        }
         s.addListener(this::mirror);
-        s.start();
+        synchronized (handover) {
+            synchronized (lock) {
+                pulling = null;
+                progress = null;
+                if (stopping) {
+                    end(State.STOPPED, "stopped", "llama-server '" + pull.displayName() + "' was stopped");
+                    return;
+                }
+                server = s;
+            }
+            s.start();
+        }
     }
 
     /** The local server's transitions are this server's. */
@@ -133,19 +141,24 @@ public final class PulledServer extends LifecycleServer {
 
     @Override
     public void stop() {
-        LocalServer s = server;
+        LocalServer s;
+        CompletableFuture<Void> running = null;
+        synchronized (handover) {
+            s = server;
+            if (s == null) {
+                synchronized (lock) {
+                    running = pulling;
+                    if (running == null) {
+                        return;
+                    }
+                    stopping = true;
+                    transition(State.STOPPING, "stopping the pull of " + pull.hub());
+                }
+            }
+        }
         if (s != null) {
             s.stop();
             return;
-        }
-        CompletableFuture<Void> running;
-        synchronized (lock) {
-            running = pulling;
-            if (running == null) {
-                return;
-            }
-            stopping = true;
-            transition(State.STOPPING, "stopping the pull of " + pull.hub());
         }
         running.join(); // the transfer sees the flag within a second
         s = server;
