@@ -1,5 +1,7 @@
 package io.quarkiverse.rocm.deployment;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -16,6 +18,8 @@ public final class ConfiguredModelsBuildItem extends SimpleBuildItem {
 
     private static final String PREFIX = "quarkus.rocm.";
     private static final String[] SUFFIXES = { "model.path", "model.dir", "model.file", "model.hf-repo", "urls" };
+    /** The default model's groups whose keys end like a model's ({@code draft.model.path}). */
+    private static final Set<String> MODEL_GROUPS = Set.of("draft", "lora", "chat-model");
 
     private final boolean defaultModel;
     private final boolean modelsDir;
@@ -42,19 +46,50 @@ public final class ConfiguredModelsBuildItem extends SimpleBuildItem {
             if (rest.equals("models-dir")) {
                 modelsDir = true;
             }
+            List<String> keys = segments(rest);
+            int size = keys.size();
+            // a LoRA adapter is a model to callers: lora."adapter".path, "name".lora."adapter".path
+            if (size >= 3 && keys.get(size - 1).equals("path") && keys.get(size - 3).equals("lora")
+                    && size <= 4) {
+                named.add(keys.get(size - 2));
+                continue;
+            }
             for (String suffix : SUFFIXES) {
-                if ((rest.equals(suffix) || rest.endsWith("." + suffix)) && !suffix.equals("urls")) {
-                    local = true;
-                }
-                if (rest.equals(suffix)) {
+                List<String> tail = List.of(suffix.split("\\."));
+                boolean isDefault = keys.equals(tail);
+                // "name".model.path; not the default model's groups (draft.model.path is the draft's file)
+                boolean isNamed = size == tail.size() + 1 && keys.subList(1, size).equals(tail)
+                        && !MODEL_GROUPS.contains(keys.get(0));
+                if (isDefault) {
                     defaultModel = true;
-                } else if (rest.endsWith("." + suffix)) {
-                    String name = rest.substring(0, rest.length() - suffix.length() - 1);
-                    named.add(name.startsWith("\"") && name.endsWith("\"") ? name.substring(1, name.length() - 1) : name);
+                } else if (isNamed) {
+                    named.add(keys.get(0));
+                }
+                if ((isDefault || isNamed) && !suffix.equals("urls")) {
+                    local = true;
                 }
             }
         }
         return new ConfiguredModelsBuildItem(defaultModel, modelsDir, named, local || modelsDir);
+    }
+
+    /** A property name's segments, a quoted segment ({@code "my.model"}) as one, without its quotes. */
+    static List<String> segments(String name) {
+        List<String> out = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        boolean quoted = false;
+        for (char c : name.toCharArray()) {
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == '.' && !quoted) {
+                out.add(current.toString());
+                current.setLength(0);
+            } else {
+                current.append(c);
+            }
+        }
+        out.add(current.toString());
+        return out;
     }
 
     /** Whether the default model has a file configured. */

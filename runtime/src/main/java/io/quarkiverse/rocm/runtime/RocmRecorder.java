@@ -137,7 +137,7 @@ public class RocmRecorder {
             @SuppressWarnings("unchecked")
             public T apply(SyntheticCreationalContext<T> context) {
                 LlamaServerClients clients = context.getInjectedReference(LlamaServerClients.class);
-                if (clients.servers().byName(modelName).isEmpty()) {
+                if (clients.servers().byName(modelName).isEmpty() && clients.servers().byAdapter(modelName).isEmpty()) {
                     throw new ConfigurationException("A chat model '" + modelName + "' is used (an AI service or an"
                             + " injection point names it) but no such model is configured: set "
                             + ServerSpec.property(modelName, "model.path") + " to a GGUF file.");

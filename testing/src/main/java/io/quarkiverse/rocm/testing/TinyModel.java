@@ -260,7 +260,7 @@ public final class TinyModel {
 
     // ------------------------------------------------------------------ vocabulary
 
-    private record Vocabulary(List<String> tokens, float[] scores, int[] types, List<Integer> chainIds) {
+    record Vocabulary(List<String> tokens, float[] scores, int[] types, List<Integer> chainIds) {
     }
 
     private static List<String> baseVocabulary() {
@@ -337,7 +337,7 @@ public final class TinyModel {
         }
     }
 
-    private Vocabulary vocabulary() {
+    Vocabulary vocabulary() {
         List<String> toks = new ArrayList<>(List.of("<unk>", "<s>", "</s>"));
         List<Integer> types = new ArrayList<>(List.of(TOK_UNKNOWN, TOK_CONTROL, TOK_CONTROL));
         for (int b = 0; b < 256; b++) {

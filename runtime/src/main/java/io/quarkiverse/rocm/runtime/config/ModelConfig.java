@@ -1,5 +1,6 @@
 package io.quarkiverse.rocm.runtime.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +87,44 @@ public interface ModelConfig {
      * same as without; only their speed changes. Default: none.
      */
     Optional<String> speculative();
+
+    /**
+     * The model's multimodal projector ({@code --mmproj}): the GGUF that turns images into the model's tokens, made
+     * for this model (its repository's {@code mmproj-*.gguf}). Default: found with the model, by this rule: beside a
+     * model file {@code NAME.gguf} the file {@code mmproj-NAME.gguf}; in a sub-folder of {@code models-dir}, its one
+     * {@code mmproj*.gguf}; for {@code model.hf-repo}, the repository's projector (pulled with the model).
+     */
+    Optional<Path> mmproj();
+
+    /** Run the projector on the GPU ({@code --mmproj-offload}); {@code false} keeps it on the CPU. */
+    @WithDefault("true")
+    boolean mmprojOffload();
+
+    /**
+     * The fewest tokens one image may take ({@code --image-min-tokens}), for vision models with dynamic resolution.
+     * Default: the projector's.
+     */
+    OptionalInt imageMinTokens();
+
+    /**
+     * The most tokens one image may take ({@code --image-max-tokens}), for vision models with dynamic resolution.
+     * Default: the projector's.
+     */
+    OptionalInt imageMaxTokens();
+
+    /**
+     * A folder whose images requests may name with {@code file://} URLs, relative to it ({@code --media-path}).
+     * Unset: no {@code file://} image is read (a caller of the API must never name a path of this machine).
+     */
+    Optional<Path> mediaPath();
+
+    /**
+     * LoRA adapters of this model, by name: each is a model of its own in the API ({@code model}), for
+     * {@code @ModelName} and in {@code GET /v1/models} (with {@code parent} naming this model), served by this model's
+     * llama-server with the adapter applied to its requests only. Their names must differ from every model's.
+     */
+    @ConfigDocMapKey("adapter")
+    Map<String, LoraConfig> lora();
 
     /**
      * Serve {@code /v1/rerank} from this model ({@code --reranking}): a reranker scores documents against a query (a

@@ -23,7 +23,12 @@ public record ModelView(String name, String alias, String state, String reason, 
         String listensOn, int contextSize,
         int parallel, int restarts, String lastExit, boolean embeddings, String summary, Long canaryMillis,
         List<Gpu> gpus, Map<String, Object> gguf, List<String> commandLine, String scheduled, Long unloadInSeconds,
-        boolean pinned, int busy, Integer downloadPercent, List<String> capabilities) {
+        boolean pinned, int busy, Integer downloadPercent, List<String> capabilities, List<Adapter> adapters,
+        String projector) {
+
+    /** A LoRA adapter of the model: a chat model of its own, by its name. */
+    public record Adapter(String name, String file, double scale, long bytes) {
+    }
 
     /** A GPU the server may use, with its VRAM now. */
     public record Gpu(String card, String gfxTarget, String pciAddress, long vramUsed, long vramTotal) {
@@ -45,7 +50,10 @@ public record ModelView(String name, String alias, String state, String reason, 
                 st.contextSize(), st.parallel(), st.restarts(), st.lastExit(), st.embeddings(), st.servedBy(),
                 st.canaryMillis(), gpus, st.file().map(ModelView::gguf).orElse(Map.of()), st.commandLine(),
                 st.scheduled(), unloadIn(st.unloadAtNanos()), st.pinned(), st.busy(),
-                pull.map(PullProgress::percent).orElse(null), Capabilities.of(s));
+                pull.map(PullProgress::percent).orElse(null), Capabilities.of(s),
+                s.spec().adapters().list().stream()
+                        .map(a -> new Adapter(a.name(), a.file().toString(), a.scale(), a.bytes())).toList(),
+                s.spec().projector().map(Object::toString).orElse(null));
     }
 
     /** Seconds until a planned idle unload, or null. */

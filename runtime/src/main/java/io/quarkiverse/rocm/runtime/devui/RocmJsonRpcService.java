@@ -10,7 +10,9 @@ import jakarta.enterprise.inject.Default;
 import jakarta.inject.Inject;
 
 import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ImageContent;
 import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
@@ -143,9 +145,13 @@ public class RocmJsonRpcService {
      * Streams a chat answer from a model: {@code token} events with the text, then one {@code done} event with the
      * time to first token, tokens per second (as this application saw them, and as llama-server measured them) and
      * the finish reason, or one {@code error} event. Cancelling the subscription stops the generation.
+     *
+     * @param name a model's configuration name, or one of its LoRA adapters'
+     * @param image an image the message shows, as a {@code data:} URI, or null
      */
-    public Multi<ChatEvent> chat(String name, String system, String message, Double temperature, Integer maxTokens) {
-        ModelServer server = servers.require(name);
+    public Multi<ChatEvent> chat(String name, String system, String message, Double temperature, Integer maxTokens,
+            String image) {
+        ModelServer server = servers.byAdapter(name).orElseGet(() -> servers.require(name));
         if (server.spec().embeddings()) {
             return Multi.createFrom().item(ChatEvent.error("model '" + name + "' is an embedding model: it cannot chat"));
         }
@@ -153,11 +159,25 @@ public class RocmJsonRpcService {
         if (system != null && !system.isBlank()) {
             messages.add(SystemMessage.from(system));
         }
-        messages.add(UserMessage.from(message == null ? "" : message));
+        String text = message == null ? "" : message;
+        if (image == null || image.isBlank()) {
+            messages.add(UserMessage.from(text));
+        } else {
+            messages.add(UserMessage.from(TextContent.from(text), image(image)));
+        }
         ChatRequest request = ChatRequest.builder().messages(messages).parameters(ChatRequestParameters.builder()
                 .temperature(temperature).maxOutputTokens(maxTokens).build()).build();
         RocmChatModel model = RocmJsonRpcService.chatModel(name);
         return Multi.createFrom().emitter(emitter -> new PlaygroundChat(emitter).start(model, request));
+    }
+
+    /** An image given as a {@code data:} URI ({@code data:image/png;base64,...}), or as a URL. */
+    static ImageContent image(String uri) {
+        if (uri.startsWith("data:") && uri.contains(";base64,")) {
+            String mime = uri.substring("data:".length(), uri.indexOf(";base64,"));
+            return ImageContent.from(uri.substring(uri.indexOf(";base64,") + ";base64,".length()), mime);
+        }
+        return ImageContent.from(uri);
     }
 
     static RocmChatModel chatModel(String name) {

@@ -19,6 +19,11 @@ public final class VramPreflight {
         public long total() {
             return weights + kvCache + headroom;
         }
+
+        /** This estimate with {@code bytes} more weights (an adapter, a projector, a draft model). */
+        public Estimate plusWeights(long bytes) {
+            return new Estimate(weights + bytes, kvCache, headroom, contextTokens);
+        }
     }
 
     /** @param contextTokens all the tokens the KV cache holds (context size times slots unless unified) */

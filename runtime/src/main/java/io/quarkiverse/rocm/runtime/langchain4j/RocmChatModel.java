@@ -3,6 +3,7 @@ package io.quarkiverse.rocm.runtime.langchain4j;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.jboss.logging.Logger;
@@ -22,6 +23,7 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import io.quarkiverse.rocm.runtime.client.LlamaServerClient;
 import io.quarkiverse.rocm.runtime.json.Json;
+import io.quarkiverse.rocm.runtime.spec.Adapters;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -111,12 +113,31 @@ public class RocmChatModel implements ChatModel, StreamingChatModel {
     }
 
     private Buffer body(ChatRequest request, boolean stream) {
+        boolean images = request.messages().stream().anyMatch(m -> m instanceof dev.langchain4j.data.message.UserMessage u
+                && u.contents().stream().anyMatch(c -> c instanceof dev.langchain4j.data.message.ImageContent));
+        if (images) {
+            client.server().visionProblem().ifPresent(problem -> {
+                throw new InvalidRequestException(problem);
+            });
+        }
         if (!request.toolSpecifications().isEmpty()) {
             client.server().toolsProblem().ifPresent(problem -> {
                 throw new InvalidRequestException(problem);
             });
         }
         ObjectNode json = ChatRequests.toJson(request, modelName, stream, Json.MAPPER);
+        Adapters adapters = client.server().spec().adapters();
+        Map<String, Double> scales = request.parameters() instanceof RocmChatRequestParameters r && r.adapters() != null
+                ? r.adapters()
+                : Map.of();
+        if (!adapters.isEmpty() || !scales.isEmpty()) {
+            try {
+                json.set("lora", adapters.field(modelName, scales));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequestException(e.getMessage() + " Adapters are configured with "
+                        + client.server().spec().property("lora.\"NAME\".path") + ".");
+            }
+        }
         String text = JsonSchemas.write(Json.MAPPER, json);
         if (logRequests) {
             LOG.infof("llama-server request: %s", text);

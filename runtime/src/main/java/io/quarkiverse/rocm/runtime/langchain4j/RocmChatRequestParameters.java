@@ -22,6 +22,7 @@ public class RocmChatRequestParameters extends DefaultChatRequestParameters {
     private final Boolean ignoreEos;
     private final String reasoningFormat;
     private final Map<String, Object> chatTemplateKwargs;
+    private final Map<String, Double> adapters;
 
     protected RocmChatRequestParameters(Builder builder) {
         super(builder);
@@ -35,6 +36,7 @@ public class RocmChatRequestParameters extends DefaultChatRequestParameters {
         this.ignoreEos = builder.ignoreEos;
         this.reasoningFormat = builder.reasoningFormat;
         this.chatTemplateKwargs = builder.chatTemplateKwargs == null ? null : Map.copyOf(builder.chatTemplateKwargs);
+        this.adapters = builder.adapters == null ? null : Map.copyOf(builder.adapters);
     }
 
     /** Drop tokens less likely than this fraction of the most likely one. */
@@ -86,6 +88,14 @@ public class RocmChatRequestParameters extends DefaultChatRequestParameters {
         return chatTemplateKwargs;
     }
 
+    /**
+     * The model's LoRA adapters to apply, by name, with their scales (llama-server's {@code lora}); the others are
+     * not applied. Unset: the adapter the model name chooses, if any.
+     */
+    public Map<String, Double> adapters() {
+        return adapters;
+    }
+
     @Override
     public ChatRequestParameters overrideWith(ChatRequestParameters that) {
         return builder().overrideWith(this).overrideWith(that).build();
@@ -109,13 +119,14 @@ public class RocmChatRequestParameters extends DefaultChatRequestParameters {
                 && Objects.equals(slotId, that.slotId) && Objects.equals(cachePrompt, that.cachePrompt)
                 && Objects.equals(grammar, that.grammar) && Objects.equals(ignoreEos, that.ignoreEos)
                 && Objects.equals(reasoningFormat, that.reasoningFormat)
-                && Objects.equals(chatTemplateKwargs, that.chatTemplateKwargs);
+                && Objects.equals(chatTemplateKwargs, that.chatTemplateKwargs)
+                && Objects.equals(adapters, that.adapters);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(super.hashCode(), minP, repeatPenalty, repeatLastN, seed, slotId, cachePrompt, grammar,
-                ignoreEos, reasoningFormat, chatTemplateKwargs);
+                ignoreEos, reasoningFormat, chatTemplateKwargs, adapters);
     }
 
     @Override
@@ -124,7 +135,7 @@ public class RocmChatRequestParameters extends DefaultChatRequestParameters {
                 + ", repeatLastN=" + repeatLastN + ", seed=" + seed + ", slotId=" + slotId + ", cachePrompt="
                 + cachePrompt + ", grammar=" + (grammar == null ? null : "(" + grammar.length() + " chars)")
                 + ", ignoreEos=" + ignoreEos + ", reasoningFormat=" + reasoningFormat + ", chatTemplateKwargs="
-                + chatTemplateKwargs + "}";
+                + chatTemplateKwargs + ", adapters=" + adapters + "}";
     }
 
     public static Builder builder() {
@@ -143,6 +154,7 @@ public class RocmChatRequestParameters extends DefaultChatRequestParameters {
         private Boolean ignoreEos;
         private String reasoningFormat;
         private Map<String, Object> chatTemplateKwargs;
+        private Map<String, Double> adapters;
 
         @Override
         public Builder overrideWith(ChatRequestParameters parameters) {
@@ -158,6 +170,7 @@ public class RocmChatRequestParameters extends DefaultChatRequestParameters {
                 ignoreEos = or(p.ignoreEos, ignoreEos);
                 reasoningFormat = or(p.reasoningFormat, reasoningFormat);
                 chatTemplateKwargs = or(p.chatTemplateKwargs, chatTemplateKwargs);
+                adapters = or(p.adapters, adapters);
             }
             return this;
         }
@@ -213,6 +226,12 @@ public class RocmChatRequestParameters extends DefaultChatRequestParameters {
 
         public Builder chatTemplateKwargs(Map<String, Object> chatTemplateKwargs) {
             this.chatTemplateKwargs = chatTemplateKwargs;
+            return this;
+        }
+
+        /** The LoRA adapters to apply, by name, with their scales: {@code Map.of("sql", 1.0)}. */
+        public Builder adapters(Map<String, Double> adapters) {
+            this.adapters = adapters;
             return this;
         }
 

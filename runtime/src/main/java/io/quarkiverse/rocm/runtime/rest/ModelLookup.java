@@ -29,10 +29,13 @@ final class ModelLookup {
         return OpenAiErrors.modelNotFound(name == null ? "(none)" : name, aliases());
     }
 
-    /** The API's names of the models, in configuration order. */
+    /** The API's names of the models (each followed by its LoRA adapters'), in configuration order. */
     List<String> aliases() {
         List<String> out = new ArrayList<>();
-        servers.all().forEach(s -> out.add(s.spec().alias()));
+        servers.all().forEach(s -> {
+            out.add(s.spec().alias());
+            out.addAll(s.spec().adapters().names());
+        });
         return out;
     }
 }

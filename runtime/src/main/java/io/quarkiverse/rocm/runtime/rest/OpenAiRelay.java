@@ -19,6 +19,7 @@ import io.quarkiverse.rocm.runtime.config.OpenAiConfig;
 import io.quarkiverse.rocm.runtime.json.Json;
 import io.quarkiverse.rocm.runtime.server.ModelServer;
 import io.quarkiverse.rocm.runtime.server.ModelServers;
+import io.quarkiverse.rocm.runtime.spec.Adapters;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -129,14 +130,25 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
             refuse(ctx, target.spec().alias(), unfit);
             return;
         }
-        // the bytes go on as the client sent them: the model is its alias or absent (llama-server's --alias then)
+        // the bytes go on as the client sent them (the model is its alias or absent: llama-server's --alias then),
+        // unless the model has LoRA adapters: then the request says which apply
+        Buffer sent = body;
+        Adapters adapters = target.spec().adapters();
+        if (!adapters.isEmpty() && !request.has("lora")) {
+            request.set("lora", adapters.field(name, Map.of()));
+            try {
+                sent = Buffer.buffer(Json.MAPPER.writeValueAsBytes(request));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) { // a tree just parsed always writes
+                throw new IllegalStateException(e);
+            }
+        }
         LlamaServerClient client = clients.client(target.name());
         long timeout = config.timeout().toMillis();
         ExchangeObserver.Request asked = asked(ctx, request, captureContent ? body.toString() : null);
         if (request.path("stream").asBoolean(false)) {
-            stream(ctx, client, body, timeout, asked);
+            stream(ctx, client, sent, timeout, asked);
         } else {
-            whole(ctx, client, body, timeout, asked);
+            whole(ctx, client, sent, timeout, asked);
         }
     }
 
@@ -187,6 +199,13 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
                             + " endpoint (.../" + serves.endpoint + "), or choose another model (available: "
                             + String.join(", ", models.aliases()) + ").",
                     "model");
+        }
+        String image = kind == OpenAiRequests.Kind.CHAT ? OpenAiRequests.firstImage(request) : null;
+        if (image != null) {
+            Optional<String> cannot = target.visionProblem();
+            if (cannot.isPresent()) {
+                return OpenAiErrors.badRequest(cannot.get(), image);
+            }
         }
         JsonNode tools = request.get("tools");
         if (tools != null && tools.isArray() && !tools.isEmpty()) {

@@ -147,6 +147,20 @@ public final class OpenAiRequests {
         return null;
     }
 
+    /** The JSON path of the first image of a chat request ({@code messages[i].content[j]}), or null when none. */
+    static String firstImage(ObjectNode body) {
+        JsonNode messages = body.path("messages");
+        for (int i = 0; i < messages.size(); i++) {
+            JsonNode content = messages.get(i).path("content");
+            for (int j = 0; content.isArray() && j < content.size(); j++) {
+                if ("image_url".equals(content.get(j).path("type").asText())) {
+                    return "messages[" + i + "].content[" + j + "]";
+                }
+            }
+        }
+        return null;
+    }
+
     private static OpenAiErrors.Answer rerank(ObjectNode b) {
         JsonNode query = b.get("query");
         if (query == null || !query.isTextual()) {

@@ -19,6 +19,7 @@ import io.quarkiverse.rocm.runtime.gguf.GgufMetadata;
 import io.quarkiverse.rocm.runtime.server.ModelServer;
 import io.quarkiverse.rocm.runtime.server.ModelServers;
 import io.quarkiverse.rocm.runtime.server.ModelStatus;
+import io.quarkiverse.rocm.runtime.spec.Adapters;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -48,14 +49,18 @@ public class OpenAiResource {
     @Path("models")
     public RestResponse<Buffer> models() {
         JsonArray data = new JsonArray();
-        servers.all().forEach(s -> data.add(describe(s)));
+        for (ModelServer s : servers.all()) {
+            data.add(describe(s));
+            s.spec().adapters().list().forEach(a -> data.add(describe(s, a)));
+        }
         return json(new JsonObject().put("object", "list").put("data", data).toBuffer());
     }
 
     @GET
     @Path("models/{model}")
     public RestResponse<Buffer> model(@PathParam("model") String model) {
-        return lookup().find(model).map(s -> json(describe(s).toBuffer()))
+        return lookup().find(model).map(s -> json(s.spec().adapters().named(model).map(a -> describe(s, a))
+                .orElseGet(() -> describe(s)).toBuffer()))
                 .orElseGet(() -> response(lookup().notFound(model)));
     }
 
@@ -129,6 +134,17 @@ public class OpenAiResource {
                 .put("owned_by", "quarkus-rocm").put("capabilities", new io.vertx.core.json.JsonArray(
                         io.quarkiverse.rocm.runtime.server.Capabilities.of(s)))
                 .put("meta", meta);
+    }
+
+    /**
+     * A LoRA adapter as a model of its own: {@code parent} names its base model and {@code root} its file (vLLM's
+     * convention); its state is its base's.
+     */
+    private JsonObject describe(ModelServer s, Adapters.Adapter a) {
+        JsonObject d = describe(s).put("id", a.name()).put("parent", s.spec().alias()).put("root", a.file().toString());
+        d.getJsonObject("meta").put("lora", new JsonObject().put("id", a.id()).put("scale", a.scale())
+                .put("size", a.bytes()));
+        return d;
     }
 
     private static RestResponse<Buffer> json(Buffer body) {

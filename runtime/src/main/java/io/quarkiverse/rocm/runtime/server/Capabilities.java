@@ -38,7 +38,7 @@ public final class Capabilities {
         if (props.map(p -> p.caps().canCallTools()).orElse(template.contains("tools"))) {
             can.add("tools");
         }
-        if (props.map(ServerProps::vision).orElse(false)) {
+        if (s.visionProblem().isEmpty()) {
             can.add("vision");
         }
         if (thinks(template)) {

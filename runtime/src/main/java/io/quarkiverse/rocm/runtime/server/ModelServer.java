@@ -89,6 +89,23 @@ public interface ModelServer {
                 + spec().property("args") + "=--chat-template-file,/path/to/template.jinja) or use a model that can.");
     }
 
+    /**
+     * Why this model cannot read images (llama-server would answer 500: "image input is not supported"), or empty
+     * when it can: it has a projector, or its replicas said in {@code /props} that they read images.
+     */
+    default Optional<String> visionProblem() {
+        if (spec() instanceof io.quarkiverse.rocm.runtime.spec.RemoteSpec) { // what they said, once they said it
+            return props().filter(p -> !p.vision()).map(p -> "Model '" + spec().alias() + "' cannot read images: its"
+                    + " llama-servers (" + spec().property("urls") + ") run without a multimodal projector. Start"
+                    + " them with --mmproj, or send text only.");
+        }
+        boolean reads = props().map(ServerProps::vision).orElse(spec().projector().isPresent());
+        return reads ? Optional.empty()
+                : Optional.of("Model '" + spec().alias() + "' cannot read images: it has no multimodal projector."
+                        + " Set " + spec().property("mmproj") + " to the model's projector GGUF (mmproj-*.gguf from its"
+                        + " repository), or send text only.");
+    }
+
     /** Whether the model has been ready at least once. */
     boolean hasBeenReady();
 

@@ -55,6 +55,7 @@ public final class ModelServers {
 
     private final Map<String, ModelServer> byName = new LinkedHashMap<>();
     private final Map<String, ModelServer> byAlias = new LinkedHashMap<>();
+    private final Map<String, ModelServer> byAdapter = new LinkedHashMap<>();
     private final Map<String, ScheduledServer> scheduled = new LinkedHashMap<>();
     private final Set<String> onDemand;
     private final boolean lazy;
@@ -72,6 +73,7 @@ public final class ModelServers {
         for (ModelServer s : servers) {
             byName.put(s.name(), s);
             byAlias.put(s.spec().alias(), s);
+            s.spec().adapters().names().forEach(adapter -> byAdapter.put(adapter, s));
             if (s.loadable()) { // remote replicas are not this application's to load or unload
                 ScheduledServer model = new ScheduledServer(s);
                 scheduled.put(s.name(), model);
@@ -274,9 +276,15 @@ public final class ModelServers {
         return Optional.ofNullable(byName.get(name));
     }
 
-    /** The server of an API model name (alias). */
+    /** The server of an API model name: a model's alias, or one of its LoRA adapters' names. */
     public Optional<ModelServer> byAlias(String alias) {
-        return Optional.ofNullable(byAlias.get(alias));
+        ModelServer s = byAlias.get(alias);
+        return Optional.ofNullable(s != null ? s : byAdapter.get(alias));
+    }
+
+    /** The server whose model has the LoRA adapter {@code name}. */
+    public Optional<ModelServer> byAdapter(String name) {
+        return Optional.ofNullable(byAdapter.get(name));
     }
 
     /** The default model's server, or the only one. */

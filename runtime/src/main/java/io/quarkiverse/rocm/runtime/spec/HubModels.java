@@ -1,6 +1,5 @@
 package io.quarkiverse.rocm.runtime.spec;
 
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -64,12 +63,12 @@ final class HubModels {
     }
 
     static LoadableSpec spec(RocmRuntimeConfig config, String name, ModelConfig m, HubModel hub, Puller puller,
-            Function<Path, LocalSpec> plan) {
+            Function<ModelFiles, LocalSpec> plan) {
         PullPolicy policy = policy(config, m);
         Optional<Pulled> cached = policy == PullPolicy.ALWAYS ? Optional.empty() : puller.cached(hub);
         if (cached.isPresent()) {
             LOG.infof("Model '%s' is %s from the cache: %s", ModelCatalog.displayName(name, m), hub, cached.get().file());
-            return plan.apply(cached.get().file());
+            return plan.apply(new ModelFiles(cached.get().file(), cached.get().projector()));
         }
         if (policy == PullPolicy.NEVER) {
             throw new ConfigurationException("Model '" + ModelCatalog.displayName(name, m) + "' ("
@@ -83,6 +82,7 @@ final class HubModels {
                 m.parallel(), m.embeddings(), m.reranking(), config.startupTimeout(), config.stopTimeout(),
                 ServerSpecs.restart(config),
                 config.canary().interval(), config.canary().timeout(),
-                new io.quarkiverse.rocm.runtime.scheduling.Policy(m.keepAlive().orElse(null), m.pinned()));
+                new io.quarkiverse.rocm.runtime.scheduling.Policy(m.keepAlive().orElse(null), m.pinned()),
+                Adapters.of(name, m, null));
     }
 }

@@ -17,7 +17,7 @@ final class LlamaServerArgs {
      * @param kvTokens the KV cache's tokens: the context of every slot, or one context shared ({@code kv-unified})
      */
     static List<String> of(Path file, String alias, long kvTokens, int parallel, ModelConfig m, RpcWorkers workers,
-            Speculation speculation) {
+            Speculation speculation, Adapters adapters, Projector projector) {
         List<String> args = new ArrayList<>(List.of("-m", file.toString(), "--alias", alias,
                 "-c", Long.toString(kvTokens), "-np", Integer.toString(parallel),
                 m.kvUnified() ? "--kv-unified" : "--no-kv-unified", "--metrics", "--no-webui", "--log-colors", "off"));
@@ -35,6 +35,8 @@ final class LlamaServerArgs {
             args.addAll(List.of("--rpc", workers.argument()));
         }
         args.addAll(speculation.arguments());
+        args.addAll(adapters.arguments());
+        args.addAll(projector.arguments());
         m.args().ifPresent(args::addAll);
         return args;
     }

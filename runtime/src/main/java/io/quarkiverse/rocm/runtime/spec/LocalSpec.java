@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.quarkiverse.rocm.runtime.config.RocmRuntimeConfig;
 import io.quarkiverse.rocm.runtime.gguf.GgufMetadata;
@@ -36,12 +37,15 @@ import io.quarkiverse.rocm.runtime.scheduling.Policy;
  * @param policy when the scheduler may unload it
  * @param rpcWorkers the llama.cpp RPC workers holding part of the model (none for most)
  * @param unixSocket whether it listens on a Unix domain socket rather than a loopback port
+ * @param adapters its LoRA adapters
+ * @param projector its multimodal projector, if it reads images
  */
 public record LocalSpec(String name, String alias, CommandLine command, String binaryVersion, GgufMetadata model,
         int contextSize, int parallel, Map<String, String> environment, int port,
         boolean embeddings, boolean reranking, Duration startupTimeout, Duration stopTimeout, RestartPolicy restart,
         Duration canaryInterval, Duration canaryTimeout, List<GpuDevice> gpus, long plannedBytes,
-        Policy policy, RpcWorkers rpcWorkers, boolean unixSocket) implements LoadableSpec {
+        Policy policy, RpcWorkers rpcWorkers, boolean unixSocket, Adapters adapters,
+        Optional<Path> projector) implements LoadableSpec {
 
     /** The llama-server binary. */
     public Path binary() {

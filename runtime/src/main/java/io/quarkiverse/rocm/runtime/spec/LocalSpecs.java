@@ -38,9 +38,11 @@ final class LocalSpecs {
     }
 
     /** @param unixSockets whether the application can reach a llama-server on a Unix domain socket */
-    static LocalSpec of(RocmRuntimeConfig config, String name, ModelConfig m, Path discovered, Path binary,
+    /** @param found the model's files when they were found (models-dir, the hub's cache); null: as configured */
+    static LocalSpec of(RocmRuntimeConfig config, String name, ModelConfig m, ModelFiles found, Path binary,
             String version, List<GpuDevice> gpus, Map<String, String> env, boolean unixSockets) {
-        Path file = discovered != null ? discovered : ModelCatalog.modelFile(name, m);
+        ModelFiles files = found != null ? found : ModelFiles.beside(ModelCatalog.modelFile(name, m));
+        Path file = files.model();
         GgufMetadata meta;
         try {
             meta = GgufReader.read(file);
@@ -107,8 +109,10 @@ final class LocalSpecs {
             LOG.infof("Model '%s' runs on %s", ModelCatalog.displayName(name, m), selection.visible());
         }
         Speculation speculation = Speculation.of(name, m, () -> BinaryLocator.help(binary));
+        Adapters adapters = Adapters.of(name, m, meta);
+        Projector projector = Projector.of(name, m, files);
         VramPreflight.Estimate estimate = speculation.plus(VramPreflight.estimate(meta, kvTokens,
-                gpu.headroom().asLongValue()), kvTokens);
+                gpu.headroom().asLongValue()), kvTokens).plusWeights(adapters.bytes() + projector.bytes());
         // with RPC workers most of the model lives elsewhere: this host's share is not known before the load
         if (gpu.preflight() != GpuConfig.Preflight.OFF && !"0".equals(m.gpuLayers().orElse("")) && workers.isEmpty()) {
             Optional<String> problem = VramPreflight.check(ModelCatalog.displayName(name, m), estimate, selection);
@@ -121,7 +125,8 @@ final class LocalSpecs {
         }
 
         String alias = ModelCatalog.alias(name, m);
-        List<String> args = LlamaServerArgs.of(file, alias, kvTokens, parallel, m, workers, speculation);
+        List<String> args = LlamaServerArgs.of(file, alias, kvTokens, parallel, m, workers, speculation, adapters,
+                projector);
 
         Map<String, String> processEnv = new LinkedHashMap<>(selection.environment());
         processEnv.putAll(m.env());
@@ -131,7 +136,7 @@ final class LocalSpecs {
                 // planned as an even split with the workers (llama.cpp splits by free memory); measured after the load
                 estimate.total() / (workers.workers().size() + 1),
                 new Policy(m.keepAlive().orElse(null), m.pinned()), workers,
-                unixSockets && config.unixSocket() && m.port() == 0);
+                unixSockets && config.unixSocket() && m.port() == 0, adapters, projector.file());
     }
 
     /** The model's RPC workers, validated; the binary must be able to use them. */

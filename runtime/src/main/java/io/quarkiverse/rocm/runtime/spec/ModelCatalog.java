@@ -49,11 +49,12 @@ public final class ModelCatalog {
 
     /**
      * The models found in {@code quarkus.rocm.models-dir}, by name: every {@code .gguf} file there (named after the
-     * file), and every sub-folder holding the parts of a split model (named after the folder; the first part is the
-     * file llama-server opens).
+     * file) but projectors ({@code mmproj*.gguf}), and every sub-folder holding a model, maybe split into parts, and
+     * its projector (named after the folder; the first part is the file llama-server opens). See {@link ModelFiles}
+     * for which projector goes with which model.
      */
-    public static Map<String, Path> discovered(RocmRuntimeConfig config) {
-        Map<String, Path> found = new java.util.TreeMap<>();
+    public static Map<String, ModelFiles> discovered(RocmRuntimeConfig config) {
+        Map<String, ModelFiles> found = new java.util.TreeMap<>();
         if (config.modelsDir().isEmpty()) {
             return found;
         }
@@ -65,13 +66,10 @@ public final class ModelCatalog {
         try (Stream<Path> entries = Files.list(dir)) {
             for (Path p : (Iterable<Path>) entries.sorted()::iterator) {
                 String file = p.getFileName().toString();
-                if (Files.isRegularFile(p) && file.endsWith(".gguf")) {
-                    found.put(file.substring(0, file.length() - ".gguf".length()), p);
+                if (Files.isRegularFile(p) && file.endsWith(".gguf") && !ModelFiles.isProjector(p)) {
+                    found.put(file.substring(0, file.length() - ".gguf".length()), ModelFiles.beside(p));
                 } else if (Files.isDirectory(p)) {
-                    try (Stream<Path> parts = Files.list(p)) {
-                        parts.filter(f -> f.getFileName().toString().endsWith(".gguf")).sorted().findFirst()
-                                .ifPresent(first -> found.put(file, first));
-                    }
+                    ModelFiles.ofFolder(p).ifPresent(files -> found.put(file, files));
                 }
             }
         } catch (IOException e) {

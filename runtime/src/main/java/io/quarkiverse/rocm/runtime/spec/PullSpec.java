@@ -1,6 +1,5 @@
 package io.quarkiverse.rocm.runtime.spec;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Function;
 
@@ -19,11 +18,13 @@ import io.quarkiverse.rocm.runtime.scheduling.Policy;
  * @param puller the hub and cache
  * @param plan the spec of the pulled file, checked as a local file is
  * @param contextSize the configured context, or 0 until the file says
+ * @param adapters its LoRA adapters (checked against the model's architecture once it is pulled)
  */
 public record PullSpec(String name, String alias, HubModel hub, PullPolicy pull, Puller puller,
-        Function<Path, LocalSpec> plan, int contextSize, int parallel, boolean embeddings, boolean reranking,
+        Function<ModelFiles, LocalSpec> plan, int contextSize, int parallel, boolean embeddings, boolean reranking,
         Duration startupTimeout,
-        Duration stopTimeout, RestartPolicy restart, Duration canaryInterval, Duration canaryTimeout, Policy policy)
+        Duration stopTimeout, RestartPolicy restart, Duration canaryInterval, Duration canaryTimeout, Policy policy,
+        Adapters adapters)
         implements
             LoadableSpec {
 

@@ -40,6 +40,16 @@ public sealed interface ServerSpec permits LoadableSpec, RemoteSpec {
     /** Whether it ranks documents against a query ({@code /v1/rerank}) and serves nothing else. */
     boolean reranking();
 
+    /** Its LoRA adapters, each a model of its own to callers (none for remote replicas). */
+    default Adapters adapters() {
+        return Adapters.NONE;
+    }
+
+    /** Its multimodal projector, if it reads images (known for a local file; remote replicas say in their /props). */
+    default java.util.Optional<java.nio.file.Path> projector() {
+        return java.util.Optional.empty();
+    }
+
     /** How long a start may go without progress. */
     Duration startupTimeout();
 

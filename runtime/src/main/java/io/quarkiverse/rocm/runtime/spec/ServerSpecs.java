@@ -63,8 +63,8 @@ public final class ServerSpecs {
             Puller puller) {
         List<ServerSpec> specs = new ArrayList<>();
         Map<String, String> aliases = new LinkedHashMap<>();
-        Map<String, Path> found = ModelCatalog.discovered(config);
-        Map<String, Path> files = new LinkedHashMap<>();
+        Map<String, ModelFiles> found = ModelCatalog.discovered(config);
+        Map<String, ModelFiles> files = new LinkedHashMap<>();
         for (String name : ModelCatalog.modelNames(config, !found.isEmpty())) {
             files.put(name, null);
         }
@@ -76,7 +76,7 @@ public final class ServerSpecs {
         BinaryLocator.Located binary = null;
         String version = null;
         List<GpuDevice> gpus = List.of();
-        for (Map.Entry<String, Path> model : files.entrySet()) {
+        for (Map.Entry<String, ModelFiles> model : files.entrySet()) {
             String name = model.getKey();
             ModelConfig m = config.models().get(name);
             ServerSpec spec;
@@ -97,7 +97,8 @@ public final class ServerSpecs {
                 Path bin = binary.path();
                 String v = version;
                 List<GpuDevice> g = gpus;
-                Function<Path, LocalSpec> plan = file -> LocalSpecs.of(config, name, m, file, bin, v, g, env, unixSockets);
+                Function<ModelFiles, LocalSpec> plan = f -> LocalSpecs.of(config, name, m, f, bin, v, g, env,
+                        unixSockets);
                 Optional<HubModel> hub = model.getValue() == null ? HubModels.of(name, m) : Optional.empty();
                 spec = hub.isPresent() ? HubModels.spec(config, name, m, hub.get(), puller, plan)
                         : plan.apply(model.getValue());
@@ -109,6 +110,19 @@ public final class ServerSpecs {
                         + spec.property("model.alias") + " to another name.");
             }
             specs.add(spec);
+        }
+        Map<String, String> adapters = new LinkedHashMap<>(); // adapters are models to callers: API names too
+        for (ServerSpec spec : specs) {
+            for (Adapters.Adapter a : spec.adapters().list()) {
+                String property = spec.property("lora.\"" + a.name() + "\"");
+                String other = aliases.containsKey(a.name()) ? ServerSpec.property(aliases.get(a.name()), "model")
+                        : adapters.put(a.name(), property);
+                if (other != null) {
+                    throw new ConfigurationException("The LoRA adapter " + property + " has the API name of " + other
+                            + " ('" + a.name() + "'): callers choose a model or an adapter by name, so rename the"
+                            + " adapter.");
+                }
+            }
         }
         return specs;
     }

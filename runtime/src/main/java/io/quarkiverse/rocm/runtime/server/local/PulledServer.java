@@ -23,6 +23,7 @@ import io.quarkiverse.rocm.runtime.server.Route;
 import io.quarkiverse.rocm.runtime.server.ServerProps;
 import io.quarkiverse.rocm.runtime.spec.LoadableSpec;
 import io.quarkiverse.rocm.runtime.spec.LocalSpec;
+import io.quarkiverse.rocm.runtime.spec.ModelFiles;
 import io.quarkiverse.rocm.runtime.spec.PullSpec;
 
 /**
@@ -92,7 +93,8 @@ public final class PulledServer extends LifecycleServer {
         LocalServer s;
         try {
             Pulled pulled = pull.puller().pull(pull.hub(), pull.pull(), p, () -> stopping);
-            LocalSpec planned = pull.plan().apply(pulled.file()); // the checks of a local file
+            // the checks of a local file
+            LocalSpec planned = pull.plan().apply(new ModelFiles(pulled.file(), pulled.projector()));
             s = new LocalServer(planned);
         } catch (PullCancelledException e) {
             synchronized (lock) {
