@@ -20,6 +20,13 @@ public interface DraftConfig {
         Optional<Path> path();
     }
 
+    /**
+     * The draft model named by its Hugging Face repository ({@code owner/repo:QUANT}, the file chosen as for
+     * {@code model.hf-repo}), instead of {@code draft.model.path}: pulled into the model cache, as the model's
+     * {@code pull} policy says, before the model's llama-server starts.
+     */
+    java.util.Optional<String> hfRepo();
+
     /** The most tokens drafted at a time ({@code --spec-draft-n-max}). Default: llama-server's. */
     OptionalInt max();
 

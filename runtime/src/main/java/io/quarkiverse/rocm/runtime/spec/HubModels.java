@@ -49,6 +49,36 @@ final class HubModels {
         }
     }
 
+    /**
+     * The draft model's file: {@code draft.model.path}, or the file of {@code draft.hf-repo}, pulled now if the cache
+     * does not hold it (as the model's pull policy says).
+     */
+    static Optional<java.nio.file.Path> draft(RocmRuntimeConfig config, String name, ModelConfig m, Puller puller) {
+        var d = m.draft();
+        String property = ServerSpec.property(name, "draft.hf-repo");
+        if (d.hfRepo().isEmpty()) {
+            return d.model().path();
+        }
+        if (d.model().path().isPresent()) {
+            throw new ConfigurationException("Set either " + property + " or "
+                    + ServerSpec.property(name, "draft.model.path") + ", not both.", Set.of(property));
+        }
+        HubModel hub;
+        try {
+            hub = HubModel.parse(d.hfRepo().get(), Optional.empty(), "main", property);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage(), Set.of(property));
+        }
+        try {
+            Pulled pulled = puller.pull(hub, policy(config, m),
+                    new io.quarkiverse.rocm.runtime.hub.PullProgress(hub + " (draft)"), () -> false);
+            return Optional.of(pulled.file());
+        } catch (io.quarkiverse.rocm.runtime.hub.HubException e) {
+            throw new ConfigurationException("Cannot pull the draft model of " + property + "=" + d.hfRepo().get()
+                    + ": " + e.getMessage(), Set.of(property));
+        }
+    }
+
     /** The model's pull policy: its own {@code pull}, else the default model's ({@code quarkus.rocm.pull}). */
     static PullPolicy policy(RocmRuntimeConfig config, ModelConfig m) {
         return m.pull().or(() -> {

@@ -40,7 +40,8 @@ final class LocalSpecs {
     /** @param unixSockets whether the application can reach a llama-server on a Unix domain socket */
     /** @param found the model's files when they were found (models-dir, the hub's cache); null: as configured */
     static LocalSpec of(RocmRuntimeConfig config, String name, ModelConfig m, ModelFiles found, Path binary,
-            String version, List<GpuDevice> gpus, Map<String, String> env, boolean unixSockets) {
+            String version, List<GpuDevice> gpus, Map<String, String> env, boolean unixSockets,
+            io.quarkiverse.rocm.runtime.hub.Puller puller) {
         ModelFiles files = found != null ? found : ModelFiles.beside(ModelCatalog.modelFile(name, m));
         Path file = files.model();
         GgufMetadata meta;
@@ -108,7 +109,8 @@ final class LocalSpecs {
         if (!selection.visible().isEmpty()) {
             LOG.infof("Model '%s' runs on %s", ModelCatalog.displayName(name, m), selection.visible());
         }
-        Speculation speculation = Speculation.of(name, m, () -> BinaryLocator.help(binary));
+        Speculation speculation = Speculation.of(name, m, () -> BinaryLocator.help(binary),
+                () -> HubModels.draft(config, name, m, puller));
         Adapters adapters = Adapters.of(name, m, meta);
         Projector projector = Projector.of(name, m, files);
         VramPreflight.Estimate estimate = speculation.plus(VramPreflight.estimate(meta, kvTokens,

@@ -98,7 +98,7 @@ public final class ServerSpecs {
                 String v = version;
                 List<GpuDevice> g = gpus;
                 Function<ModelFiles, LocalSpec> plan = f -> LocalSpecs.of(config, name, m, f, bin, v, g, env,
-                        unixSockets);
+                        unixSockets, puller);
                 Optional<HubModel> hub = model.getValue() == null ? HubModels.of(name, m) : Optional.empty();
                 spec = hub.isPresent() ? HubModels.spec(config, name, m, hub.get(), puller, plan)
                         : plan.apply(model.getValue());

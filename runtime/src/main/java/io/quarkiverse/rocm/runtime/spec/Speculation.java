@@ -33,15 +33,20 @@ record Speculation(List<String> arguments, Optional<GgufMetadata> draft) {
     static final Speculation NONE = new Speculation(List.of(), Optional.empty());
     private static final Pattern TYPES = Pattern.compile("--spec-type\\s+\\[?([a-z0-9,_-]+)");
 
-    /** @param help the binary's {@code --help}, read only when speculation is configured */
-    static Speculation of(String name, ModelConfig m, java.util.function.Supplier<String> help) {
+    /**
+     * @param help the binary's {@code --help}, read only when speculation is configured
+     * @param draftFile the draft model's file ({@code draft.model.path}, or pulled from {@code draft.hf-repo})
+     */
+    static Speculation of(String name, ModelConfig m, java.util.function.Supplier<String> help,
+            java.util.function.Supplier<Optional<Path>> draftFile) {
         DraftConfig d = m.draft();
-        Optional<Path> draftPath = d.model().path();
+        Optional<Path> draftPath = draftFile.get();
         Optional<String> type = m.speculative().map(t -> t.trim().toLowerCase(Locale.ROOT)).filter(t -> !t.isEmpty());
         if (draftPath.isEmpty() && type.isEmpty()) {
             if (d.max().isPresent() || d.min().isPresent() || d.pMin().isPresent() || d.gpuLayers().isPresent()) {
                 throw new ConfigurationException(ServerSpec.property(name, "draft.*") + " is set but "
-                        + ServerSpec.property(name, "draft.model.path") + " is not: set the draft model's GGUF.",
+                        + ServerSpec.property(name, "draft.model.path") + " is not: set the draft model's GGUF (or "
+                        + ServerSpec.property(name, "draft.hf-repo") + ").",
                         Set.of(ServerSpec.property(name, "draft.model.path")));
             }
             return NONE;
