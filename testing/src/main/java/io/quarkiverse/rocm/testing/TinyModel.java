@@ -117,12 +117,16 @@ public final class TinyModel {
             + "{%- endfor -%}"
             + "{%- if add_generation_prompt -%}{{- '<|im_start|>assistant\n' -}}{%- endif -%}";
 
+    /** The fill-in-the-middle tokens of {@link Builder#fim(boolean)}: prefix, suffix, middle. */
+    static final List<String> FIM = List.of("<|fim_prefix|>", "<|fim_suffix|>", "<|fim_middle|>");
+
     private final Mode mode;
     private final long seed;
     private final String reply;
     private final long contextLength;
     private final double noise;
     private final String chatTemplate;
+    private final boolean fim;
 
     private TinyModel(Builder b) {
         this.mode = b.mode;
@@ -131,6 +135,7 @@ public final class TinyModel {
         this.contextLength = b.contextLength;
         this.noise = b.noise;
         this.chatTemplate = b.chatTemplate;
+        this.fim = b.fim;
     }
 
     public static Builder builder() {
@@ -203,6 +208,7 @@ public final class TinyModel {
         private long contextLength = 4096;
         private double noise = 1e-3;
         private String chatTemplate = CHAT_TEMPLATE;
+        private boolean fim;
 
         private Builder() {
         }
@@ -236,6 +242,16 @@ public final class TinyModel {
         /** {@code llama.context_length}, the training context llama-server reports. */
         public Builder contextLength(long contextLength) {
             this.contextLength = contextLength;
+            return this;
+        }
+
+        /**
+         * Fill-in-the-middle tokens ({@code <|fim_prefix|>}, {@code <|fim_suffix|>}, {@code <|fim_middle|>}, named in
+         * {@code tokenizer.ggml.fim_*_token_id}), as code models have: llama-server's {@code /infill} then works, and
+         * the model's capabilities include {@code insert}. The infill answer is the reply.
+         */
+        public Builder fim(boolean fim) {
+            this.fim = fim;
             return this;
         }
 
@@ -364,6 +380,10 @@ public final class TinyModel {
         types.add(TOK_CONTROL);
         toks.add("<|im_end|>");
         types.add(TOK_CONTROL);
+        if (fim) {
+            toks.addAll(FIM);
+            FIM.forEach(t -> types.add(TOK_CONTROL));
+        }
         float[] scores = new float[toks.size()];
         int[] typeArray = new int[toks.size()];
         for (int i = 0; i < toks.size(); i++) {
@@ -620,6 +640,11 @@ public final class TinyModel {
                 // exactly the template's text (llama-server replays the generation prompt through grammars)
                 .putBool("tokenizer.ggml.add_space_prefix", false)
                 .putString("tokenizer.chat_template", chatTemplate);
+        if (fim) {
+            w.putUInt32("tokenizer.ggml.fim_pre_token_id", vocab.tokens.indexOf(FIM.get(0)))
+                    .putUInt32("tokenizer.ggml.fim_suf_token_id", vocab.tokens.indexOf(FIM.get(1)))
+                    .putUInt32("tokenizer.ggml.fim_mid_token_id", vocab.tokens.indexOf(FIM.get(2)));
+        }
         Map<String, int[]> shapes = tensorList(vocab.tokens.size());
         for (Map.Entry<String, Mat> e : tensors.entrySet()) {
             int[] dims = shapes.get(e.getKey());

@@ -145,6 +145,10 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
         LlamaServerClient client = clients.client(target.name());
         long timeout = config.timeout().toMillis();
         ExchangeObserver.Request asked = asked(ctx, request, captureContent ? body.toString() : null);
+        if (kind == OpenAiRequests.Kind.COMPLETION && Infill.asked(request)) {
+            infill(ctx, client, request, name == null ? target.spec().alias() : name, timeout, asked);
+            return;
+        }
         if (request.path("stream").asBoolean(false)) {
             stream(ctx, client, sent, timeout, asked);
         } else {
@@ -207,6 +211,12 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
                 return OpenAiErrors.badRequest(cannot.get(), image);
             }
         }
+        if (kind == OpenAiRequests.Kind.COMPLETION && Infill.asked(request)) {
+            Optional<String> cannot = Infill.problem(target);
+            if (cannot.isPresent()) {
+                return OpenAiErrors.badRequest(cannot.get(), "suffix");
+            }
+        }
         JsonNode tools = request.get("tools");
         if (tools != null && tools.isArray() && !tools.isEmpty()) {
             Optional<String> cannot = target.toolsProblem();
@@ -239,6 +249,39 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
                 return;
             }
             write(ctx, new OpenAiErrors.Answer(200, OpenAiErrors.JSON, r.body()));
+        }));
+    }
+
+    /**
+     * Fills in the middle through llama-server's {@code /infill}; a streamed request gets the answer as one event
+     * (then {@code [DONE]}).
+     */
+    private void infill(RoutingContext ctx, LlamaServerClient client, ObjectNode request, String model, long timeout,
+            ExchangeObserver.Request asked) {
+        boolean stream = request.path("stream").asBoolean(false);
+        Buffer body;
+        try {
+            body = Buffer.buffer(Json.MAPPER.writeValueAsBytes(Infill.request(request)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) { // a tree just parsed always writes
+            throw new IllegalStateException(e);
+        }
+        CompletableFuture<LlamaServerClient.Response> sent = client.send(HttpMethod.POST, Infill.PATH, body, timeout,
+                asked);
+        ctx.response().closeHandler(v -> sent.cancel(false));
+        sent.whenComplete((r, e) -> answered(ctx, () -> {
+            if (e != null) {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
+                write(ctx, cause instanceof UpstreamException u ? OpenAiErrors.upstream(u)
+                        : OpenAiErrors.of(502, "server_error", null, null, String.valueOf(cause.getMessage())));
+            } else if (r.status() != 200 || r.json() == null) {
+                write(ctx, OpenAiErrors.upstream(client.httpError(r.status(), r.body())));
+            } else {
+                Buffer answer = Buffer.buffer(Infill.answer(r.json(), model).toString());
+                write(ctx, stream
+                        ? new OpenAiErrors.Answer(200, Map.of("Content-Type", List.of("text/event-stream")),
+                                Buffer.buffer("data: ").appendBuffer(answer).appendString("\n\ndata: [DONE]\n\n"))
+                        : new OpenAiErrors.Answer(200, OpenAiErrors.JSON, answer));
+            }
         }));
     }
 
