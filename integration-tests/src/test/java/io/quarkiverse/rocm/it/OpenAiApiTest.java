@@ -125,13 +125,13 @@ class OpenAiApiTest {
                 .post("/v1/chat/completions").then().statusCode(400).body("error.param", equalTo("messages[0].role"));
         given().contentType(ContentType.JSON).body(HELLO + ",\"model\":\"gpt-17\"}").post("/v1/chat/completions").then()
                 .statusCode(404).body("error.code", equalTo("model_not_found"))
-                .body("error.message", containsString("Available models: default, embed, rank, second, talker"));
+                .body("error.message", containsString("Available models: default, skip, embed, rank, second, talker, vision"));
         given().contentType(ContentType.JSON).body("{\"input\":\"x\"}").post("/v1/embeddings").then().statusCode(400)
                 .body("error.message", containsString("does not serve embeddings"));
         given().contentType(ContentType.JSON).body(HELLO + ",\"model\":\"embed\"}").post("/v1/chat/completions").then()
                 .statusCode(400).body("error.param", equalTo("model"))
                 .body("error.message", containsString("'embed' only serves embeddings: send its requests to the"
-                        + " embeddings endpoint (.../embeddings), or choose another model (available: default, embed,"));
+                        + " embeddings endpoint (.../embeddings), or choose another model (available: default, skip, embed,"));
         // llama-server's own refusal (the prompt exceeds the context) comes through in the same shape
         String huge = "{\"messages\":[{\"role\":\"user\",\"content\":\"" + "word ".repeat(5000) + "\"}]}";
         given().contentType(ContentType.JSON).body(huge).post("/v1/chat/completions").then().statusCode(400)

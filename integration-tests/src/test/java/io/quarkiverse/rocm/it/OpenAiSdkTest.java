@@ -121,7 +121,7 @@ class OpenAiSdkTest {
     @Test
     void models() {
         List<String> ids = client.models().list().data().stream().map(Model::id).toList();
-        assertThat(ids).containsExactly("default", "embed", "rank", "second", "talker");
+        assertThat(ids).containsExactly("default", "skip", "embed", "rank", "second", "talker", "vision");
         assertThat(client.models().retrieve("second").id()).isEqualTo("second");
     }
 
