@@ -1,5 +1,6 @@
 import { LitElement, html, css } from 'lit';
 import { JsonRpc } from 'jsonrpc';
+import '@vaadin/select';
 
 /** The last lines of each model's llama-server output (across its restarts), followed as they are written. */
 export class QwcRocmLogs extends LitElement {
@@ -7,14 +8,17 @@ export class QwcRocmLogs extends LitElement {
     jsonRpc = new JsonRpc(this);
 
     static styles = css`
-        :host { display: flex; flex-direction: column; gap: var(--lumo-space-s); padding: var(--lumo-space-m); height: 100%; }
+        :host { display: flex; flex-direction: column; gap: var(--lumo-space-s); padding: var(--lumo-space-m);
+                height: 100%; box-sizing: border-box; }
+        #model { min-width: 18em; align-self: flex-start; }
         pre { flex: 1; overflow: auto; margin: 0; padding: var(--lumo-space-s); font-size: var(--lumo-font-size-xs);
+              font-family: var(--lumo-font-family-monospace, monospace);
               background: var(--lumo-contrast-5pct); border-radius: var(--lumo-border-radius-m); }
-        label { color: var(--lumo-secondary-text-color); font-size: var(--lumo-font-size-s); }
     `;
 
     static properties = {
         _models: { state: true },
+        _model: { state: true },
         _lines: { state: true }
     };
 
@@ -23,6 +27,7 @@ export class QwcRocmLogs extends LitElement {
     constructor() {
         super();
         this._models = [];
+        this._model = '';
         this._lines = [];
     }
 
@@ -38,20 +43,41 @@ export class QwcRocmLogs extends LitElement {
 
     disconnectedCallback() {
         this._unfollow();
+        this._model = ''; // a getLogs still under way follows nothing
         super.disconnectedCallback();
     }
 
     render() {
         return html`
-            <label>Model <select id="model" @change=${e => this._follow(e.target.value)}>
-                ${this._models.map(m => html`<option value="${m.name}">${m.alias}</option>`)}
-            </select></label>
+            <vaadin-select id="model" label="Model" .items=${this._models.map(m => ({ label: m.alias, value: m.name }))}
+                           .value=${this._model} @value-changed=${e => this._follow(e.detail.value)}></vaadin-select>
             <pre id="log">${this._lines.join('\n')}</pre>`;
     }
 
+    /** Keeps the log scrolled to its end while it was there. */
+    willUpdate() {
+        const log = this.renderRoot?.querySelector('#log');
+        this._atEnd = !log || log.scrollHeight - log.scrollTop - log.clientHeight < 20;
+    }
+
+    updated() {
+        const log = this.renderRoot.querySelector('#log');
+        if (log && this._atEnd) {
+            log.scrollTop = log.scrollHeight;
+        }
+    }
+
     _follow(name) {
+        if (!name || name === this._model) {
+            return;
+        }
         this._unfollow();
+        this._model = name;
+        this._lines = [];
         this.jsonRpc.getLogs({ name: name }).then(response => {
+            if (this._model !== name) {
+                return;
+            }
             this._lines = response.result;
             this._observer = this.jsonRpc.streamLogs({ name: name }).onNext(line => {
                 const lines = [...this._lines, line.result];

@@ -1,48 +1,73 @@
 import { LitElement, html, css } from 'lit';
 import { JsonRpc } from 'jsonrpc';
+import '@vaadin/grid';
+import '@vaadin/grid/vaadin-grid-column.js';
+import { columnBodyRenderer, gridRowDetailsRenderer } from '@vaadin/grid/lit.js';
+import '@vaadin/button';
+import '@vaadin/text-field';
+import '@vaadin/progress-bar';
+import '@vaadin/icon';
+import '@vaadin/horizontal-layout';
+import '@qomponent/qui-badge';
 
 /**
  * Every model's llama-server, live: state (with a progress bar while its file is pulled), process, context, restarts,
- * VRAM, GGUF metadata, command line; the model cache with its files' sizes, and a pull of a model by name into it.
+ * VRAM, LoRA adapters and multimodal projector, GGUF metadata, command line; the model cache with its files' sizes, and
+ * a pull of a model by name into it.
+ *
+ * Hooks for DevUiBrowserTest (the grids render their cells into their own light DOM, so these are found from this
+ * element's shadow root): each model's cells are div#model-ALIAS (with data-state), div#state-ALIAS (the state, the
+ * download's vaadin-progress-bar.download and the reason) and div#actions-ALIAS (vaadin-button.restart, .load or
+ * .unload); the pull is #pull-reference, #pull and #pull-message; the cache is the vaadin-grid#cache.
  */
 export class QwcRocmModels extends LitElement {
 
     jsonRpc = new JsonRpc(this);
 
     static styles = css`
-        :host { display: block; padding: var(--lumo-space-m); }
-        table { border-collapse: collapse; width: 100%; }
-        th, td { text-align: left; padding: var(--lumo-space-xs) var(--lumo-space-s); vertical-align: top;
-                 border-bottom: 1px solid var(--lumo-contrast-10pct); }
-        th { color: var(--lumo-secondary-text-color); font-weight: normal; }
-        .state { font-weight: bold; padding: 0 var(--lumo-space-xs); border-radius: var(--lumo-border-radius-s); }
-        .READY { color: var(--lumo-success-text-color); background: var(--lumo-success-color-10pct); }
-        .STARTING, .RESTARTING, .STOPPING { color: var(--lumo-warning-text-color, orange); }
-        .FAILED { color: var(--lumo-error-text-color); background: var(--lumo-error-color-10pct); }
-        .reason, .muted { color: var(--lumo-secondary-text-color); font-size: var(--lumo-font-size-s); }
-        pre { white-space: pre-wrap; word-break: break-all; font-size: var(--lumo-font-size-xs); margin: 0; }
-        details table td { border: none; padding: 0 var(--lumo-space-s); font-size: var(--lumo-font-size-s); }
-        button { cursor: pointer; }
-        progress { width: 10em; }
-        .capability { font-size: var(--lumo-font-size-xs); padding: 0 var(--lumo-space-xs);
-                      border-radius: var(--lumo-border-radius-s); background: var(--lumo-contrast-10pct); }
-        h3 { margin: var(--lumo-space-l) 0 var(--lumo-space-s) 0; font-size: var(--lumo-font-size-l); }
-        input { width: 28em; }
+        :host { display: flex; flex-direction: column; gap: var(--lumo-space-s); padding: var(--lumo-space-m); }
+        vaadin-grid { flex: none; }
+        .muted, .reason { color: var(--lumo-secondary-text-color); font-size: var(--lumo-font-size-s); }
+        .name { font-weight: bold; }
+        .badges { display: flex; flex-wrap: wrap; gap: var(--lumo-space-xs); margin: var(--lumo-space-xs) 0; }
+        .extra { font-size: var(--lumo-font-size-s); }
+        .extra .label { color: var(--lumo-secondary-text-color); }
+        vaadin-progress-bar.download { width: 10em; margin: var(--lumo-space-xs) 0; }
+        .actions { display: flex; gap: var(--lumo-space-xs); align-items: center; }
+        .details { padding: var(--lumo-space-s) var(--lumo-space-m); display: flex; flex-direction: column;
+                   gap: var(--lumo-space-s); }
+        .details h4 { margin: 0; font-size: var(--lumo-font-size-s); color: var(--lumo-secondary-text-color);
+                      font-weight: normal; }
+        pre { white-space: pre-wrap; word-break: break-all; font-size: var(--lumo-font-size-xs); margin: 0;
+              font-family: var(--lumo-font-family-monospace, monospace); }
+        pre.command { padding: var(--lumo-space-s); background: var(--lumo-contrast-5pct);
+                      border-radius: var(--lumo-border-radius-m); }
+        .gguf { display: grid; grid-template-columns: max-content 1fr; column-gap: var(--lumo-space-m);
+                row-gap: 2px; font-size: var(--lumo-font-size-s); }
+        .gguf .key { color: var(--lumo-secondary-text-color); }
+        h3 { margin: var(--lumo-space-l) 0 0 0; font-size: var(--lumo-font-size-l); }
+        .pull { align-items: baseline; }
+        #pull-reference { width: 32em; max-width: 100%; }
+        vaadin-progress-bar.pulling { width: 10em; }
     `;
 
     static properties = {
         _models: { state: true },
         _messages: { state: true },
+        _opened: { state: true },
         _cache: { state: true },
-        _pullMessage: { state: true }
+        _pullMessage: { state: true },
+        _pulling: { state: true }
     };
 
     constructor() {
         super();
         this._models = null;
         this._messages = {};
+        this._opened = new Set();
         this._cache = [];
         this._pullMessage = '';
+        this._pulling = false;
     }
 
     connectedCallback() {
@@ -67,81 +92,167 @@ export class QwcRocmModels extends LitElement {
             return html`<span class="muted">Loading the models...</span>`;
         }
         return html`
-            <table id="models">
-                <tr><th>Model</th><th>State</th><th>PID</th><th>Listens on</th><th>Context x slots</th><th>Restarts</th>
-                    <th>Last exit</th><th>VRAM</th><th></th></tr>
-                ${this._models.map(m => this._row(m))}
-            </table>
+            <vaadin-grid id="models" .items=${this._models} item-id-path="name" all-rows-visible
+                         theme="row-stripes wrap-cell-content"
+                         .detailsOpenedItems=${this._models.filter(m => this._opened.has(m.name))}
+                         ${gridRowDetailsRenderer(m => this._details(m), [])}>
+                <vaadin-grid-column header="Model" flex-grow="3" resizable
+                                    ${columnBodyRenderer(m => this._model(m), [this._opened])}></vaadin-grid-column>
+                <vaadin-grid-column header="State" flex-grow="2" resizable
+                                    ${columnBodyRenderer(m => this._state(m), [])}></vaadin-grid-column>
+                <vaadin-grid-column header="PID" auto-width flex-grow="0"
+                                    ${columnBodyRenderer(m => html`${m.pid ?? '-'}`, [])}></vaadin-grid-column>
+                <vaadin-grid-column header="Listens on" auto-width flex-grow="0"
+                                    ${columnBodyRenderer(m => html`<span class="reason">${m.listensOn ?? '-'}</span>`, [])}></vaadin-grid-column>
+                <vaadin-grid-column header="Context x slots" auto-width flex-grow="0"
+                                    ${columnBodyRenderer(m => html`${m.contextSize} x ${m.parallel}`, [])}></vaadin-grid-column>
+                <vaadin-grid-column header="Restarts" auto-width flex-grow="0"
+                                    ${columnBodyRenderer(m => html`${m.restarts}`, [])}></vaadin-grid-column>
+                <vaadin-grid-column header="Last exit" flex-grow="1" resizable
+                                    ${columnBodyRenderer(m => html`<span class="reason">${m.lastExit ?? '-'}</span>`, [])}></vaadin-grid-column>
+                <vaadin-grid-column header="VRAM" flex-grow="1" resizable
+                                    ${columnBodyRenderer(m => this._vram(m), [])}></vaadin-grid-column>
+                <vaadin-grid-column header="" auto-width flex-grow="0"
+                                    ${columnBodyRenderer(m => this._actions(m), [this._messages])}></vaadin-grid-column>
+            </vaadin-grid>
+
             <h3>Model cache</h3>
-            <div>
-                <input id="pull-reference" placeholder="owner/repo:QUANT, e.g. ggml-org/gemma-3-4b-it-GGUF:Q4_K_M"
-                       @keydown=${e => e.key === 'Enter' && this._pull()}>
-                <button id="pull" @click=${() => this._pull()}>Pull</button>
-                <div id="pull-message" class="reason">${this._pullMessage}</div>
-            </div>
-            <table id="cache">
-                <tr><th>Repository</th><th>File</th><th>Size</th><th>Commit</th></tr>
-                ${this._cache.map(f => html`<tr class="cached"><td>${f.repo}</td><td>${f.path}</td><td>${f.size}</td>
-                    <td class="muted">${f.commit}</td></tr>`)}
-            </table>`;
+            <vaadin-horizontal-layout theme="spacing wrap" class="pull">
+                <vaadin-text-field id="pull-reference" clear-button-visible
+                                   placeholder="owner/repo:QUANT, e.g. ggml-org/gemma-3-4b-it-GGUF:Q4_K_M"
+                                   @keydown=${e => e.key === 'Enter' && this._pull()}></vaadin-text-field>
+                <vaadin-button id="pull" theme="primary" ?disabled=${this._pulling} @click=${() => this._pull()}>
+                    <vaadin-icon icon="font-awesome-solid:download" slot="prefix"></vaadin-icon>Pull
+                </vaadin-button>
+                ${this._pulling ? html`<vaadin-progress-bar class="pulling" indeterminate></vaadin-progress-bar>` : ''}
+            </vaadin-horizontal-layout>
+            <div id="pull-message" class="reason">${this._pullMessage}</div>
+            <vaadin-grid id="cache" .items=${this._cache} all-rows-visible theme="row-stripes compact">
+                <vaadin-grid-column path="repo" header="Repository" auto-width resizable></vaadin-grid-column>
+                <vaadin-grid-column path="path" header="File" auto-width resizable></vaadin-grid-column>
+                <vaadin-grid-column path="size" header="Size" auto-width flex-grow="0"></vaadin-grid-column>
+                <vaadin-grid-column header="Commit" auto-width
+                                    ${columnBodyRenderer(f => html`<span class="muted">${f.commit}</span>`, [])}></vaadin-grid-column>
+                <span slot="empty-state" class="muted">The cache holds no model file yet.</span>
+            </vaadin-grid>`;
     }
 
     _pull() {
         const reference = this.shadowRoot.getElementById('pull-reference').value.trim();
-        if (!reference) {
+        if (!reference || this._pulling) {
             return;
         }
         this._pullMessage = `pulling ${reference}...`;
+        this._pulling = true;
         this.jsonRpc.pull({ reference: reference }).then(response => {
             this._pullMessage = response.result;
             this._loadCache();
-        });
+        }).catch(e => {
+            this._pullMessage = e?.error?.message ?? String(e);
+        }).finally(() => this._pulling = false);
     }
 
-    _row(m) {
+    /** The model cell: its name, capabilities, server, LoRA adapters and projector, and the details' toggle. */
+    _model(m) {
+        const opened = this._opened.has(m.name);
+        const adapters = m.adapters ?? [];
         return html`
-            <tr id="model-${m.alias}" data-state="${m.state}">
-                <td><b>${m.alias}</b>
-                    <div class="capabilities">${m.capabilities.map(c => html`<span class="capability">${c}</span> `)}</div>
-                    <div class="muted">${m.summary}</div></td>
-                <td><span class="state ${m.state}">${m.state}</span>
-                    ${m.downloadPercent != null
-                        ? html`<div><progress class="download" max="100" value="${Math.max(0, m.downloadPercent)}"></progress></div>`
-                        : ''}
-                    <div class="reason">${m.reason}</div>
-                    <div class="reason scheduled">${m.scheduled.toLowerCase()}${m.pinned ? ', pinned' : ''}${m.busy > 0 ? `, serving ${m.busy}` : ''}${m.unloadInSeconds != null ? `, unloads in ${m.unloadInSeconds} s` : ''}</div></td>
-                <td>${m.pid ?? '-'}</td>
-                <td class="reason">${m.listensOn ?? '-'}</td>
-                <td>${m.contextSize} x ${m.parallel}</td>
-                <td>${m.restarts}</td>
-                <td class="reason">${m.lastExit ?? '-'}</td>
-                <td>${this._vram(m)}</td>
-                <td><button class="restart" @click=${() => this._restart(m)}>Restart</button>
-                    ${m.scheduled === 'LOADED'
-                        ? html`<button class="unload" @click=${() => this._act(m, 'unload')}>Unload</button>`
-                        : html`<button class="load" @click=${() => this._act(m, 'load')}>Load</button>`}
-                    <div class="reason">${this._messages[m.name] ?? ''}</div></td>
-            </tr>
-            <tr><td colspan="9">
-                <details>
-                    <summary class="muted">GGUF metadata and llama-server command line</summary>
-                    <pre class="command">${m.commandLine.join(' ')}</pre>
-                    <table class="gguf">
-                        ${Object.entries(m.gguf).map(([k, v]) => html`<tr><td>${k}</td><td><pre>${this._value(v)}</pre></td></tr>`)}
-                    </table>
-                </details>
-            </td></tr>`;
+            <div class="model" id="model-${m.alias}" data-state="${m.state}">
+                <span class="name">${m.alias}</span>
+                <div class="badges capabilities">
+                    ${m.capabilities.map(c => html`<qui-badge small pill class="capability">${c}</qui-badge>`)}
+                </div>
+                <div class="muted">${m.summary}</div>
+                ${adapters.length > 0 ? html`
+                    <div class="extra adapters"><span class="label">LoRA adapters:</span>
+                        ${adapters.map((a, i) => html`${i > 0 ? ', ' : ''}<span class="adapter" title="${a.file ?? ''}"
+                            >${a.name} (scale ${a.scale})</span>`)}
+                    </div>` : ''}
+                ${m.projector ? html`
+                    <div class="extra projector"><span class="label">Projector:</span>
+                        <span title="${m.projector}">${this._fileName(m.projector)}</span></div>` : ''}
+                <vaadin-button theme="tertiary small" class="toggle-details" @click=${() => this._toggle(m)}
+                               title="GGUF metadata and llama-server command line">
+                    <vaadin-icon icon="font-awesome-solid:${opened ? 'caret-down' : 'caret-right'}" slot="prefix"></vaadin-icon>
+                    ${opened ? 'Hide details' : 'Details'}
+                </vaadin-button>
+            </div>`;
+    }
+
+    _state(m) {
+        return html`
+            <div class="state-cell" id="state-${m.alias}">
+                <qui-badge small level="${this._level(m.state)}" class="state ${m.state}"><span>${m.state}</span></qui-badge>
+                ${m.downloadPercent != null
+                    ? html`<vaadin-progress-bar class="download" min="0" max="100"
+                                ?indeterminate=${m.downloadPercent < 0}
+                                .value=${Math.max(0, m.downloadPercent)}></vaadin-progress-bar>`
+                    : ''}
+                <div class="reason">${m.reason}</div>
+                <div class="reason scheduled">${m.scheduled.toLowerCase()}${m.pinned ? ', pinned' : ''}${m.busy > 0 ? `, serving ${m.busy}` : ''}${m.unloadInSeconds != null ? `, unloads in ${m.unloadInSeconds} s` : ''}</div>
+            </div>`;
+    }
+
+    _actions(m) {
+        return html`
+            <div class="actions" id="actions-${m.alias}">
+                <vaadin-button theme="small" class="restart" @click=${() => this._restart(m)}>
+                    <vaadin-icon icon="font-awesome-solid:rotate-right" slot="prefix"></vaadin-icon>Restart
+                </vaadin-button>
+                ${m.scheduled === 'LOADED'
+                    ? html`<vaadin-button theme="small" class="unload" @click=${() => this._act(m, 'unload')}>
+                            <vaadin-icon icon="font-awesome-solid:eject" slot="prefix"></vaadin-icon>Unload</vaadin-button>`
+                    : html`<vaadin-button theme="small primary" class="load" @click=${() => this._act(m, 'load')}>
+                            <vaadin-icon icon="font-awesome-solid:play" slot="prefix"></vaadin-icon>Load</vaadin-button>`}
+            </div>
+            <div class="reason message">${this._messages[m.name] ?? ''}</div>`;
+    }
+
+    /** The row's details: the llama-server command line and the GGUF metadata. */
+    _details(m) {
+        return html`
+            <div class="details">
+                <h4>llama-server command line</h4>
+                <pre class="command">${m.commandLine.join(' ')}</pre>
+                <h4>GGUF metadata</h4>
+                <div class="gguf">
+                    ${Object.entries(m.gguf).map(([k, v]) => html`<span class="key">${k}</span><pre>${this._value(v)}</pre>`)}
+                </div>
+            </div>`;
+    }
+
+    _toggle(m) {
+        const opened = new Set(this._opened);
+        if (!opened.delete(m.name)) {
+            opened.add(m.name);
+        }
+        this._opened = opened;
+    }
+
+    _level(state) {
+        switch (state) {
+            case 'READY': return 'success';
+            case 'FAILED': return 'error';
+            case 'STARTING':
+            case 'RESTARTING':
+            case 'STOPPING': return 'warning';
+            default: return 'contrast';
+        }
     }
 
     _vram(m) {
         if (m.gpus.length === 0) {
             return html`<span class="muted">no AMD GPU</span>`;
         }
-        return m.gpus.map(g => html`<div>${g.card} (${g.gfxTarget}): ${this._gib(g.vramUsed)} / ${this._gib(g.vramTotal)} GiB</div>`);
+        return html`${m.gpus.map(g => html`<div>${g.card} (${g.gfxTarget}): ${this._gib(g.vramUsed)} / ${this._gib(g.vramTotal)} GiB</div>`)}`;
     }
 
     _gib(bytes) {
         return (bytes / (1024 * 1024 * 1024)).toFixed(1);
+    }
+
+    _fileName(path) {
+        return String(path).split(/[\\/]/).pop();
     }
 
     _value(v) {

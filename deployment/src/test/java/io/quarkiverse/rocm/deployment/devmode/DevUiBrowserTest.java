@@ -82,27 +82,34 @@ public class DevUiBrowserTest {
             wait.until(d -> js(d, "return deep('qwc-extension-link[path=\"quarkus-rocm/models\"]') !== null"));
             js(driver, "deep('qwc-extension-link[path=\"quarkus-rocm/models\"]').shadowRoot.querySelector('a').click();"
                     + " return true");
-            wait.until(d -> "READY".equals(js(d, "return deep('tr#model-default')?.dataset.state")));
-            assertThat(js(driver, "return deep('tr#model-second')?.dataset.state")).isEqualTo("READY");
+            // the models' grid renders its cells into its light DOM: each model's cells are div#model-ALIAS (with its
+            // state), div#state-ALIAS and div#actions-ALIAS
+            wait.until(d -> "READY".equals(js(d, "return deep('#model-default')?.dataset.state")));
+            assertThat(js(driver, "return deep('#model-second')?.dataset.state")).isEqualTo("READY");
             assertThat((String) js(driver, "return deep('qwc-rocm-models').shadowRoot.textContent"))
                     .contains("tiny-llama-scripted", "512 x 1");
 
-            // the Chat page: the answer arrives in pieces, then the timings
+            // the Chat page: the answer arrives in pieces, then the timings; the answer is the item of the message list
+            // with the class "answer", each of its texts as it grew recorded in window.rocmAnswers
             driver.get("http://localhost:" + PORT + "/q/dev-ui/quarkus-rocm/chat");
-            wait.until(d -> js(d, "return deep('qwc-rocm-chat')?.shadowRoot?.querySelector('option[value=\"second\"]')"
-                    + " != null"));
+            wait.until(d -> Boolean.TRUE.equals(js(d, "return deep('qwc-rocm-chat')?.shadowRoot?.querySelector('#model')"
+                    + "?.items?.some(i => i.value === 'second') === true")));
             js(driver, "const c = deep('qwc-rocm-chat').shadowRoot; c.querySelector('#model').value = 'second';"
                     + " c.querySelector('#message').value = 'Who are you?';"
-                    + " window.rocmUpdates = 0; new MutationObserver(() => window.rocmUpdates++)"
-                    + ".observe(c.querySelector('#answer'), {childList: true, subtree: true, characterData: true});"
+                    + " const list = c.querySelector('#conversation'); window.rocmAnswers = [];"
+                    + " new MutationObserver(() => { const a = list.items.find(i => i.className === 'answer')?.text;"
+                    + " if (a && a !== window.rocmAnswers[window.rocmAnswers.length - 1]) window.rocmAnswers.push(a); })"
+                    + ".observe(list, {childList: true, subtree: true, characterData: true});"
                     + " c.querySelector('#send').click(); return true");
             wait.until(d -> String.valueOf(js(d, "return deep('qwc-rocm-chat')?.shadowRoot?.querySelector('#stats')?"
                     + ".textContent")).contains("time to first token"));
-            assertThat(js(driver, "return deep('qwc-rocm-chat').shadowRoot.querySelector('#answer').textContent"))
-                    .isEqualTo(reply("second"));
+            assertThat(js(driver, "return deep('qwc-rocm-chat').shadowRoot.querySelector('#conversation').items"
+                    + ".find(i => i.className === 'answer').text")).isEqualTo(reply("second"));
+            wait.until(d -> reply("second").equals(js(d, "return deep('qwc-rocm-chat').shadowRoot"
+                    + ".querySelector('#conversation vaadin-message.answer vaadin-markdown')?.textContent.trim()")));
             assertThat((String) js(driver, "return deep('qwc-rocm-chat')?.shadowRoot?.querySelector('#stats')?"
                     + ".textContent")).contains("tokens/s", "STOP");
-            assertThat(((Number) js(driver, "return window.rocmUpdates")).intValue()).as("the answer was streamed")
+            assertThat(((Number) js(driver, "return window.rocmAnswers.length")).intValue()).as("the answer was streamed")
                     .isGreaterThan(1);
             assertThat(js(driver, "return deep('qwc-rocm-chat').shadowRoot.querySelector('#error').textContent"))
                     .isEqualTo("");
@@ -116,19 +123,24 @@ public class DevUiBrowserTest {
             // the Models page: the model named by its repository loads from its Load button, its pull shown as a
             // progress bar; then a model is pulled by name into the cache, which lists both files
             driver.get("http://localhost:" + PORT + "/q/dev-ui/quarkus-rocm/models");
-            wait.until(d -> js(d, "return deep('tr#model-third button.load')") != null);
-            js(driver, "deep('tr#model-third button.load').click(); return true");
-            wait.until(d -> Boolean.TRUE.equals(js(d, "return deep('tr#model-third progress.download') != null")));
-            assertThat((String) js(driver, "return deep('tr#model-third').textContent")).contains("downloading");
-            wait.until(d -> "READY".equals(js(d, "return deep('tr#model-third')?.dataset.state")));
+            wait.until(d -> js(d, "return deep('#actions-third vaadin-button.load')") != null);
+            js(driver, "deep('#actions-third vaadin-button.load').click(); return true");
+            wait.until(d -> Boolean.TRUE.equals(js(d, "return deep('#state-third vaadin-progress-bar.download') != null")));
+            assertThat((String) js(driver, "return deep('#state-third').textContent")).contains("downloading");
+            wait.until(d -> "READY".equals(js(d, "return deep('#model-third')?.dataset.state")));
             js(driver, "const m = deep('qwc-rocm-models').shadowRoot; m.querySelector('#pull-reference').value = '"
                     + REPO + ":Q4_K_M'; m.querySelector('#pull').click(); return true");
             wait.until(d -> String.valueOf(js(d, "return deep('qwc-rocm-models').shadowRoot"
                     + ".querySelector('#pull-message').textContent")).startsWith("pulled " + REPO + ":Q4_K_M"));
             wait.until(d -> ((Number) js(d, "return deep('qwc-rocm-models').shadowRoot"
-                    + ".querySelectorAll('#cache tr.cached').length")).intValue() == 2);
-            assertThat((String) js(driver, "return deep('qwc-rocm-models').shadowRoot.querySelector('#cache')"
-                    + ".textContent")).contains("tiny-llama-Q4_K_M.gguf", "tiny-llama-Q8_0.gguf", " kB");
+                    + ".querySelector('#cache').items.length")).intValue() == 2);
+            // the cache's grid renders its cells (in its light DOM) a moment after its items are set
+            wait.until(d -> {
+                String cache = String.valueOf(js(d, "return deep('qwc-rocm-models').shadowRoot.querySelector('#cache')"
+                        + ".textContent"));
+                return cache.contains("tiny-llama-Q4_K_M.gguf") && cache.contains("tiny-llama-Q8_0.gguf")
+                        && cache.contains(" kB");
+            });
         } finally {
             driver.quit();
         }

@@ -31,7 +31,11 @@ public class DevUiJsonRpcTest {
             .withApplicationRoot(jar -> jar.addAsResource(new StringAsset(config("default") + config("second")
                     + "quarkus.rocm.second.parallel=2\nquarkus.http.port=" + PORT + "\n"
                     // speculative decoding: the model drafted by itself, its acceptance in the chat's stats
-                    + "quarkus.rocm.second.draft.model.path=" + DevModeModels.model("second") + "\n"),
+                    + "quarkus.rocm.second.draft.model.path=" + DevModeModels.model("second") + "\n"
+                    // vision: the playground's chat sends an image
+                    + "quarkus.rocm.mmproj=" + projector() + "\n"
+                    // a LoRA adapter of the default model, listed with it and chosen by its name
+                    + "quarkus.rocm.lora.skip.path=" + adapter() + "\n"),
                     "application.properties"));
 
     @Test
@@ -123,6 +127,82 @@ public class DevUiJsonRpcTest {
             JsonObject done = rpc.nextMatching(shortChat, (JsonObject e) -> !"token".equals(e.getString("type")));
             assertThat(done.getString("finishReason")).isEqualTo("LENGTH");
             assertThat(done.getInteger("tokens")).isEqualTo(3);
+        }
+    }
+
+    static String projector() {
+        try {
+            return io.quarkiverse.rocm.testing.TinyProjector
+                    .ensure(java.nio.file.Path.of("target", "test-models", "devui-mmproj.gguf").toAbsolutePath())
+                    .toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static final io.quarkiverse.rocm.testing.TinyAdapter SKIP = io.quarkiverse.rocm.testing.TinyAdapter
+            .of(io.quarkiverse.rocm.testing.TinyModel.builder().reply(reply("default")).build(), 1);
+
+    static String adapter() {
+        try {
+            return SKIP.ensure(java.nio.file.Path.of("target", "test-models", "devui-skip-lora.gguf").toAbsolutePath())
+                    .toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void thePlaygroundListsAndChatsWithAnAdapter() throws Exception {
+        try (DevUiJsonRpc rpc = new DevUiJsonRpc(PORT)) {
+            JsonObject base = ((JsonArray) rpc.call("getModels", new JsonObject())).stream().map(JsonObject.class::cast)
+                    .filter(m -> "<default>".equals(m.getString("name"))).findFirst().orElseThrow();
+            JsonObject skip = base.getJsonArray("adapters").getJsonObject(0);
+            assertThat(skip.getString("name")).isEqualTo("skip");
+            assertThat(skip.getString("file")).isEqualTo(adapter());
+            assertThat(skip.getDouble("scale")).isEqualTo(1.0);
+            int chat = rpc.send("chat", new JsonObject().put("name", "skip").putNull("system").put("message", "Hi")
+                    .put("temperature", 0.0).putNull("maxTokens").putNull("image"));
+            StringBuilder answer = new StringBuilder();
+            JsonObject event = (JsonObject) rpc.next(chat);
+            while ("token".equals(event.getString("type"))) {
+                answer.append(event.getString("text"));
+                event = (JsonObject) rpc.next(chat);
+            }
+            assertThat(event.getString("type")).as("%s", event).isEqualTo("done");
+            assertThat(answer.toString()).isEqualTo(SKIP.reply());
+        }
+    }
+
+    /** A 1x1 PNG, as the page sends a picked file. */
+    static final String PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC";
+
+    @Test
+    void thePlaygroundSendsAnImage() throws Exception {
+        try (DevUiJsonRpc rpc = new DevUiJsonRpc(PORT)) {
+            JsonArray models = (JsonArray) rpc.call("getModels", new JsonObject());
+            JsonObject vision = models.stream().map(JsonObject.class::cast)
+                    .filter(m -> "<default>".equals(m.getString("name"))).findFirst().orElseThrow();
+            assertThat(vision.getString("projector")).isEqualTo(projector());
+            assertThat(vision.getJsonArray("capabilities").getList()).contains("vision");
+            int exchanges = rpc.send("streamExchanges", new JsonObject());
+            Integer[] prompts = new Integer[2];
+            for (int i = 0; i < 2; i++) {
+                JsonObject params = new JsonObject().put("name", "<default>").putNull("system").put("message", "What is it?")
+                        .put("temperature", 0.0).putNull("maxTokens");
+                int chat = rpc.send("chat", i == 0 ? params.putNull("image") : params.put("image", PNG));
+                JsonObject done = rpc.nextMatching(chat, (JsonObject e) -> !"token".equals(e.getString("type")));
+                assertThat(done.getString("type")).as("%s", done).isEqualTo("done");
+                prompts[i] = rpc.nextMatching(exchanges, (JsonObject x) -> "default".equals(x.getString("model")))
+                        .getInteger("promptTokens");
+            }
+            assertThat(prompts[1]).as("the image's tokens").isEqualTo(prompts[0]
+                    + io.quarkiverse.rocm.testing.TinyProjector.IMAGE_TOKENS);
+            int blind = rpc.send("chat", new JsonObject().put("name", "second").putNull("system").put("message", "Hi")
+                    .putNull("temperature").putNull("maxTokens").put("image", PNG));
+            JsonObject error = rpc.nextMatching(blind, (JsonObject e) -> !"token".equals(e.getString("type")));
+            assertThat(error.getString("type")).isEqualTo("error");
+            assertThat(error.getString("text")).contains("quarkus.rocm.second.mmproj");
         }
     }
 
