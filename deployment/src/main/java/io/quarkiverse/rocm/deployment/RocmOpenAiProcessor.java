@@ -1,5 +1,6 @@
 package io.quarkiverse.rocm.deployment;
 
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
@@ -15,8 +16,8 @@ import io.quarkiverse.rocm.runtime.access.ApiKeyIdentityProvider;
 import io.quarkiverse.rocm.runtime.access.ApiKeyMechanism;
 import io.quarkiverse.rocm.runtime.access.ApiPaths;
 import io.quarkiverse.rocm.runtime.rest.ApiRefusals;
+import io.quarkiverse.rocm.runtime.rest.Kind;
 import io.quarkiverse.rocm.runtime.rest.OpenAiRecorder;
-import io.quarkiverse.rocm.runtime.rest.OpenAiRequests;
 import io.quarkiverse.rocm.runtime.rest.OpenAiResource;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.SyntheticBeanBuildItem;
@@ -72,8 +73,14 @@ class RocmOpenAiProcessor {
     SyntheticBeanBuildItem paths(RocmBuildTimeConfig config, OpenAiRecorder recorder) {
         String http = ConfigProvider.getConfig().getOptionalValue("quarkus.http.root-path", String.class).orElse("/");
         http = http.endsWith("/") ? http.substring(0, http.length() - 1) : http;
+        java.util.Set<String> atRoot = new java.util.TreeSet<>();
+        for (Kind kind : Kind.values()) {
+            if (kind.atRoot()) {
+                atRoot.add(http + "/" + kind.path());
+            }
+        }
         return SyntheticBeanBuildItem.configure(ApiPaths.class).scope(Singleton.class).unremovable()
-                .supplier(recorder.paths(http + apiRoot(config))).done();
+                .supplier(recorder.paths(http + apiRoot(config), atRoot)).done();
     }
 
     @BuildStep(onlyIf = Enabled.class)
@@ -84,13 +91,22 @@ class RocmOpenAiProcessor {
         routes.produce(RouteBuildItem.newApplicationRoute(root + "/*")
                 .withOrder(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 2).withRequestHandler(recorder.refusals())
                 .asFailureRoute().build());
-        for (OpenAiRequests.Kind kind : OpenAiRequests.Kind.values()) {
-            String path = root + "/" + kind.path();
-            // before the HTTP server's own body limit (order -2), which would answer a large body with a bare 413
-            routes.produce(RouteBuildItem.newApplicationRoute(path).withOrder(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1)
-                    .withRouteCustomizer(recorder.postOnly()).withRequestHandler(recorder.bodyLimit()).build());
-            routes.produce(RouteBuildItem.newApplicationRoute(path).withRouteCustomizer(recorder.postOnly())
-                    .withRequestHandler(recorder.relay(kind)).build());
+        for (Kind kind : Kind.values()) {
+            List<String> paths = kind.atRoot() ? List.of(root + "/" + kind.path(), "/" + kind.path())
+                    : List.of(root + "/" + kind.path());
+            for (String path : paths) {
+                // before the HTTP server's own body limit (order -2), which would answer a large body with a bare 413
+                routes.produce(RouteBuildItem.newApplicationRoute(path)
+                        .withOrder(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).withRouteCustomizer(recorder.postOnly())
+                        .withRequestHandler(recorder.bodyLimit()).build());
+                routes.produce(RouteBuildItem.newApplicationRoute(path).withRouteCustomizer(recorder.postOnly())
+                        .withRequestHandler(recorder.relay(kind)).build());
+                if (!path.startsWith(root + "/")) { // what Quarkus Security refused there, in the API's shape
+                    routes.produce(RouteBuildItem.newApplicationRoute(path)
+                            .withOrder(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 2)
+                            .withRequestHandler(recorder.refusals()).asFailureRoute().build());
+                }
+            }
         }
     }
 

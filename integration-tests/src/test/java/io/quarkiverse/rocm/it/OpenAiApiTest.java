@@ -132,10 +132,10 @@ class OpenAiApiTest {
                 .statusCode(400).body("error.param", equalTo("model"))
                 .body("error.message", containsString("'embed' only serves embeddings: send its requests to the"
                         + " embeddings endpoint (.../embeddings), or choose another model (available: default, skip, embed,"));
-        // llama-server's own refusal (the prompt exceeds the context) comes through in the same shape
+        // a prompt that exceeds the context is refused before it reaches llama-server (the context guard)
         String huge = "{\"messages\":[{\"role\":\"user\",\"content\":\"" + "word ".repeat(5000) + "\"}]}";
         given().contentType(ContentType.JSON).body(huge).post("/v1/chat/completions").then().statusCode(400)
-                .body("error.message", containsString("exceeds the available context size"))
+                .body("error.message", containsString("more than the 4096 tokens per request of model 'default'"))
                 .body("error.code", equalTo("context_length_exceeded"))
                 .body("error.type", equalTo("invalid_request_error"));
         // the same refusal when streaming: before the stream starts, so with the status

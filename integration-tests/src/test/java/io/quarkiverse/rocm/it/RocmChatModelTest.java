@@ -260,4 +260,30 @@ class RocmChatModelTest {
         assertThat(c.await().aiMessage().text()).isEqualTo(REPLY);
         assertThat(providerChatModel.listeners()).anyMatch(l -> l instanceof RecordingListener);
     }
+
+    @Test
+    void countsTokensExactlyWithTheModelsTokenizerAndTemplate() {
+        List<dev.langchain4j.data.message.ChatMessage> messages = List.of(
+                dev.langchain4j.data.message.SystemMessage.from("Be brief."), UserMessage.from("Who are you?"));
+        ChatResponse answer = model.chat(ChatRequest.builder().messages(messages).build());
+        assertThat(model.estimateTokenCountInMessages(messages)).as("the prompt tokens the same messages cost")
+                .isEqualTo(answer.tokenUsage().inputTokenCount());
+        assertThat(model.estimateTokenCountInText("Hello world"))
+                .as("the tiny model's vocabulary has no word tokens for these: one per character")
+                .isEqualTo("Hello world".length());
+        dev.langchain4j.memory.chat.TokenWindowChatMemory memory = dev.langchain4j.memory.chat.TokenWindowChatMemory
+                .withMaxTokens(40, model);
+        messages.forEach(memory::add);
+        memory.add(UserMessage.from("And what else can you tell me about yourself, in many words?"));
+        assertThat(model.estimateTokenCountInMessages(memory.messages())).as("the window evicts what does not fit")
+                .isLessThanOrEqualTo(40);
+    }
+
+    @Test
+    void aPromptLargerThanTheContextIsAnInvalidRequestSayingWhatToChange() {
+        // llama-server's own refusal, with the property to raise
+        assertThatThrownBy(() -> model.chat("word ".repeat(5000))).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("exceeds the available context size")
+                .hasMessageContaining("raise quarkus.rocm.context-size (4096 tokens per request now)");
+    }
 }

@@ -89,7 +89,8 @@ public class LoraTest {
         assertThat(chat("skip", "Hi")).isEqualTo(SKIP.reply());
         assertThat(chat("base", "Hi")).isEqualTo(TinyModel.DEFAULT_REPLY);
         // one process, the adapter loaded with it, no prompt cache in host memory to hand across adapters
-        assertThat(base.client().server().commandLine()).containsSubsequence("--lora", file("tiny-skip-lora.gguf"))
+        assertThat(base.client().server().commandLine())
+                .containsSubsequence("--lora-scaled", file("tiny-skip-lora.gguf") + ":0")
                 .containsSubsequence("--cache-ram", "0");
     }
 

@@ -37,6 +37,10 @@ final class UpstreamErrors {
         } catch (RuntimeException notJson) {
             // keep the raw text
         }
+        if ("exceed_context_size_error".equals(type)) { // say what to change, where
+            message = message + ". Shorten the conversation, or raise " + server.spec().property("context-size") + " ("
+                    + server.spec().contextSize() + " tokens per request now).";
+        }
         return new UpstreamException(UpstreamException.Kind.HTTP, status,
                 "llama-server '" + server.spec().displayName() + "' answered " + status + ": " + message, message,
                 null).withUpstreamType(type).withBody(body);

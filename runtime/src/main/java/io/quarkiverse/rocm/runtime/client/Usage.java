@@ -6,8 +6,9 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * What one answer of llama-server used and how it finished, read once per request: tokens from OpenAI's {@code usage}
- * object when the answer has one, else from llama-server's own {@code timings} (every final chunk carries them, so a
+ * What one answer of llama-server used and how it finished, read once per request: tokens from the answer's {@code usage}
+ * object when it has one (OpenAI's chat and completions, Responses, Anthropic's Messages), else from llama-server's own
+ * {@code timings} (every final chunk carries them, so a
  * streamed answer needs no extra usage chunk); the prompt tokens taken from llama-server's cache ({@code cache_n});
  * the model llama-server named and the choices' finish reasons.
  */
@@ -19,9 +20,13 @@ public record Usage(int promptTokens, int completionTokens, int cachedTokens, do
         JsonNode timings = answer.path("timings");
         JsonNode usage = answer.path("usage");
         int prompt, completion;
-        if (usage.isObject()) {
+        if (usage.isObject() && usage.has("prompt_tokens")) { // chat completions, completions, embeddings
             prompt = usage.path("prompt_tokens").asInt();
             completion = usage.path("completion_tokens").asInt();
+        } else if (usage.isObject() && usage.has("input_tokens")) {
+            // Responses (its input counts the cached tokens) and Messages (Anthropic's does not: they are apart)
+            prompt = usage.path("input_tokens").asInt() + usage.path("cache_read_input_tokens").asInt();
+            completion = usage.path("output_tokens").asInt();
         } else if (timings.isObject()) {
             prompt = timings.path("prompt_n").asInt() + timings.path("cache_n").asInt();
             completion = timings.path("predicted_n").asInt();

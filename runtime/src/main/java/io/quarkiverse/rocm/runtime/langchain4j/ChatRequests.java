@@ -120,7 +120,7 @@ final class ChatRequests {
         }
     }
 
-    private static ObjectNode message(ChatMessage message, ObjectMapper mapper) {
+    static ObjectNode message(ChatMessage message, ObjectMapper mapper) {
         ObjectNode m = mapper.createObjectNode();
         if (message instanceof SystemMessage s) {
             m.put("role", "system").put("content", s.text());

@@ -63,7 +63,6 @@ final class Errors {
         }
     }
 
-    /** Throws the typed exception of an error answer. */
     /**
      * POSTs a JSON request that is answered whole (embeddings, rerank) and returns the answer's JSON; any other status
      * than 200 is the LangChain4j exception it means. The request's content is recorded only with

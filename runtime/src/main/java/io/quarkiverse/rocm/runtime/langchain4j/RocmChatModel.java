@@ -10,9 +10,11 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.exception.InternalServerException;
 import dev.langchain4j.exception.InvalidRequestException;
 import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.TokenCountEstimator;
 import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
@@ -35,7 +37,7 @@ import io.vertx.core.buffer.Buffer;
  * Inject it with {@code @Inject RocmChatModel} (named models: {@code @ModelName("name")}); it is also the {@code rocm}
  * provider of quarkus-langchain4j, so AI services use it without further configuration.
  */
-public class RocmChatModel implements ChatModel, StreamingChatModel {
+public class RocmChatModel implements ChatModel, StreamingChatModel, TokenCountEstimator {
 
     private static final Logger LOG = Logger.getLogger(RocmChatModel.class);
     static final String PATH = "/v1/chat/completions";
@@ -143,6 +145,27 @@ public class RocmChatModel implements ChatModel, StreamingChatModel {
             LOG.infof("llama-server request: %s", text);
         }
         return Buffer.buffer(text);
+    }
+
+    /** The tokens of a text, from the model's own tokenizer (llama-server's {@code /tokenize}). */
+    @Override
+    public int estimateTokenCountInText(String text) {
+        return new TokenCounts(client, timeout).text(text);
+    }
+
+    /** The tokens of one message as the model's chat template renders it for a request (generation prompt included). */
+    @Override
+    public int estimateTokenCountInMessage(ChatMessage message) {
+        return new TokenCounts(client, timeout).messages(List.of(message));
+    }
+
+    /**
+     * The tokens of a conversation as the model's chat template renders it for a request: exactly the
+     * {@code prompt_tokens} it would cost, so {@code TokenWindowChatMemory} and RAG budgets count real tokens.
+     */
+    @Override
+    public int estimateTokenCountInMessages(Iterable<ChatMessage> messages) {
+        return new TokenCounts(client, timeout).messages(messages);
     }
 
     @Override

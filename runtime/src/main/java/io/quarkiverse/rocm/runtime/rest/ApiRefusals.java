@@ -25,13 +25,16 @@ public class ApiRefusals implements RefusalWriter, Handler<RoutingContext> {
     @Inject
     LlamaServerClients clients;
 
+    @Inject
+    io.quarkiverse.rocm.runtime.access.ApiPaths paths;
+
     @Override
     public void write(RoutingContext ctx, Refusal refusal) {
         OpenAiErrors.Answer answer = OpenAiErrors.of(refusal.status(), "invalid_request_error", refusal.code(), null,
                 refusal.message());
         clients.observer().start("none", ctx.normalizedPath(), ExchangeObserver.Request.of(Callers.of(ctx)))
                 .end(answer.status());
-        OpenAiRelay.write(ctx, answer);
+        OpenAiRelay.write(ctx, Dialect.of(paths.root(), ctx.normalizedPath()).shape(answer));
     }
 
     /** The failure handler of the API's routes: what Quarkus Security refused, in the API's shape. */

@@ -30,7 +30,7 @@ public class OpenAiRecorder {
     }
 
     /** The relay of one POST endpoint; its beans are looked up at the first request. */
-    public Handler<RoutingContext> relay(OpenAiRequests.Kind kind) {
+    public Handler<RoutingContext> relay(Kind kind) {
         return new Handler<>() {
             private volatile OpenAiRelay relay;
 
@@ -65,11 +65,11 @@ public class OpenAiRecorder {
     }
 
     /** Where the API is, for its security policy. */
-    public Supplier<ApiPaths> paths(String root) {
+    public Supplier<ApiPaths> paths(String root, java.util.Set<String> atRoot) {
         return new Supplier<>() {
             @Override
             public ApiPaths get() {
-                return new ApiPaths(root);
+                return new ApiPaths(root, atRoot);
             }
         };
     }

@@ -40,9 +40,7 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(OpenAiRelay.class);
 
-    private final OpenAiRequests.Kind kind;
-    /** The models this endpoint is for (null: generation). */
-    private final Family wants;
+    private final Kind kind;
     private final String path;
     private final OpenAiConfig config;
     private final ModelLookup models;
@@ -52,11 +50,10 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
     /** Whether the requests' and answers' content goes to the observers ({@code quarkus.rocm.capture-content}). */
     private final boolean captureContent;
 
-    public OpenAiRelay(OpenAiRequests.Kind kind, OpenAiConfig config, ModelServers servers, LlamaServerClients clients,
+    public OpenAiRelay(Kind kind, OpenAiConfig config, ModelServers servers, LlamaServerClients clients,
             ExchangeObserver observer, boolean captureContent) {
         this.captureContent = captureContent;
         this.kind = kind;
-        this.wants = Family.of(kind);
         this.path = kind.upstreamPath();
         this.config = config;
         this.models = new ModelLookup(servers);
@@ -125,7 +122,7 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
             return;
         }
         ModelServer target = server.get();
-        OpenAiErrors.Answer unfit = unfit(target, request);
+        OpenAiErrors.Answer unfit = Fit.unfit(kind, target, request, models);
         if (unfit != null) {
             refuse(ctx, target.spec().alias(), unfit);
             return;
@@ -134,7 +131,7 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
         // unless the model has LoRA adapters: then the request says which apply
         Buffer sent = body;
         Adapters adapters = target.spec().adapters();
-        if (!adapters.isEmpty() && !request.has("lora")) {
+        if (!adapters.isEmpty() && kind.family() == Fit.Family.GENERATION && !request.has("lora")) {
             request.set("lora", adapters.field(name, Map.of()));
             try {
                 sent = Buffer.buffer(Json.MAPPER.writeValueAsBytes(request));
@@ -145,11 +142,31 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
         LlamaServerClient client = clients.client(target.name());
         long timeout = config.timeout().toMillis();
         ExchangeObserver.Request asked = asked(ctx, request, captureContent ? body.toString() : null);
-        if (kind == OpenAiRequests.Kind.COMPLETION && Infill.asked(request)) {
-            infill(ctx, client, request, name == null ? target.spec().alias() : name, timeout, asked);
+        String model = name == null ? target.spec().alias() : name;
+        int context = target.spec().contextSize();
+        if (kind.family() == Fit.Family.GENERATION
+                && !ContextGuard.surelyFits(kind, request, body.length(), context)) {
+            // near the context's limit: counted by the model's llama-server before the request takes a slot
+            Buffer counted = sent;
+            ContextGuard.count(client, kind, request, timeout).whenComplete((prompt, e) -> answered(ctx, () -> {
+                int max = ContextGuard.maxTokens(request);
+                if (e == null && prompt + max > context) {
+                    refuse(ctx, target.spec().alias(), ContextGuard.exceeded(target, prompt, max));
+                } else { // it fits, or it could not be counted: llama-server decides
+                    dispatch(ctx, client, request, counted, model, timeout, asked);
+                }
+            }));
             return;
         }
-        if (request.path("stream").asBoolean(false)) {
+        dispatch(ctx, client, request, sent, model, timeout, asked);
+    }
+
+    /** Sends the request on: whole, streamed, or as fill-in-the-middle. */
+    private void dispatch(RoutingContext ctx, LlamaServerClient client, ObjectNode request, Buffer sent, String model,
+            long timeout, ExchangeObserver.Request asked) {
+        if (kind == Kind.COMPLETION && Infill.asked(request)) {
+            infill(ctx, client, request, model, timeout, asked);
+        } else if (request.path("stream").asBoolean(false) && kind.streamEnd() != null) {
             stream(ctx, client, sent, timeout, asked);
         } else {
             whole(ctx, client, sent, timeout, asked);
@@ -159,72 +176,12 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
     /** Who asked, and the generation parameters it gave. */
     private static ExchangeObserver.Request asked(RoutingContext ctx, ObjectNode request, String content) {
         JsonNode max = request.hasNonNull("max_completion_tokens") ? request.get("max_completion_tokens")
-                : request.get("max_tokens");
+                : request.hasNonNull("max_output_tokens") ? request.get("max_output_tokens") : request.get("max_tokens");
         JsonNode temperature = request.get("temperature");
         JsonNode topP = request.get("top_p");
         return new ExchangeObserver.Request(Callers.of(ctx), max != null && max.isNumber() ? max.asInt() : null,
                 temperature != null && temperature.isNumber() ? temperature.asDouble() : null,
                 topP != null && topP.isNumber() ? topP.asDouble() : null, content);
-    }
-
-    /** The models that serve one endpoint only, and the property that makes a model one of them. */
-    private enum Family {
-        EMBEDDINGS("embeddings", "serve embeddings", "serves embeddings", "embeddings"),
-        RERANK("reranking", "rank documents", "ranks documents", "rerank");
-
-        final String property;
-        final String does;
-        final String only;
-        final String endpoint;
-
-        Family(String property, String does, String only, String endpoint) {
-            this.property = property;
-            this.does = does;
-            this.only = only;
-            this.endpoint = endpoint;
-        }
-
-        /** The family a request of {@code kind} needs, or null for generation (chat, completions). */
-        static Family of(OpenAiRequests.Kind kind) {
-            return kind == OpenAiRequests.Kind.EMBEDDINGS ? EMBEDDINGS : kind == OpenAiRequests.Kind.RERANK ? RERANK : null;
-        }
-    }
-
-    /** Why this model cannot take this request, or null. */
-    private OpenAiErrors.Answer unfit(ModelServer target, ObjectNode request) {
-        String alias = target.spec().alias();
-        Family serves = target.spec().embeddings() ? Family.EMBEDDINGS
-                : target.spec().reranking() ? Family.RERANK : null;
-        if (serves != wants) {
-            return OpenAiErrors.badRequest(serves == null
-                    ? "Model '" + alias + "' does not " + wants.does + ": set " + target.spec().property(wants.property)
-                            + "=true on a model for it (such a model gets a server of its own)."
-                    : "Model '" + alias + "' only " + serves.only + ": send its requests to the " + serves.endpoint
-                            + " endpoint (.../" + serves.endpoint + "), or choose another model (available: "
-                            + String.join(", ", models.aliases()) + ").",
-                    "model");
-        }
-        String image = kind == OpenAiRequests.Kind.CHAT ? OpenAiRequests.firstImage(request) : null;
-        if (image != null) {
-            Optional<String> cannot = target.visionProblem();
-            if (cannot.isPresent()) {
-                return OpenAiErrors.badRequest(cannot.get(), image);
-            }
-        }
-        if (kind == OpenAiRequests.Kind.COMPLETION && Infill.asked(request)) {
-            Optional<String> cannot = Infill.problem(target);
-            if (cannot.isPresent()) {
-                return OpenAiErrors.badRequest(cannot.get(), "suffix");
-            }
-        }
-        JsonNode tools = request.get("tools");
-        if (tools != null && tools.isArray() && !tools.isEmpty()) {
-            Optional<String> cannot = target.toolsProblem();
-            if (cannot.isPresent()) {
-                return OpenAiErrors.badRequest(cannot.get(), "tools");
-            }
-        }
-        return null;
     }
 
     private void whole(RoutingContext ctx, LlamaServerClient client, Buffer body, long timeout,
@@ -235,20 +192,20 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
         sent.whenComplete((r, e) -> answered(ctx, () -> {
             if (e != null) {
                 Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
-                write(ctx, cause instanceof UpstreamException u ? OpenAiErrors.upstream(u)
+                send(ctx, cause instanceof UpstreamException u ? OpenAiErrors.upstream(u)
                         : OpenAiErrors.of(502, "server_error", null, null, String.valueOf(cause.getMessage())));
                 return;
             }
             if (r.status() != 200) {
-                write(ctx, OpenAiErrors.upstream(client.httpError(r.status(), r.body())));
+                send(ctx, OpenAiErrors.upstream(client.httpError(r.status(), r.body())));
                 return;
             }
             if (r.json() == null) { // the client read its usage when it was JSON
-                write(ctx, OpenAiErrors.of(502, "server_error", null, null,
+                send(ctx, OpenAiErrors.of(502, "server_error", null, null,
                         "llama-server answered 200 with a body that is not JSON"));
                 return;
             }
-            write(ctx, new OpenAiErrors.Answer(200, OpenAiErrors.JSON, r.body()));
+            send(ctx, new OpenAiErrors.Answer(200, OpenAiErrors.JSON, r.body()));
         }));
     }
 
@@ -271,13 +228,13 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
         sent.whenComplete((r, e) -> answered(ctx, () -> {
             if (e != null) {
                 Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
-                write(ctx, cause instanceof UpstreamException u ? OpenAiErrors.upstream(u)
+                send(ctx, cause instanceof UpstreamException u ? OpenAiErrors.upstream(u)
                         : OpenAiErrors.of(502, "server_error", null, null, String.valueOf(cause.getMessage())));
             } else if (r.status() != 200 || r.json() == null) {
-                write(ctx, OpenAiErrors.upstream(client.httpError(r.status(), r.body())));
+                send(ctx, OpenAiErrors.upstream(client.httpError(r.status(), r.body())));
             } else {
                 Buffer answer = Buffer.buffer(Infill.answer(r.json(), model).toString());
-                write(ctx, stream
+                send(ctx, stream
                         ? new OpenAiErrors.Answer(200, Map.of("Content-Type", List.of("text/event-stream")),
                                 Buffer.buffer("data: ").appendBuffer(answer).appendString("\n\ndata: [DONE]\n\n"))
                         : new OpenAiErrors.Answer(200, OpenAiErrors.JSON, answer));
@@ -312,7 +269,7 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
         upstream.response().whenComplete((up, e) -> answered(ctx, () -> {
             if (e != null) {
                 Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
-                write(ctx, cause instanceof UpstreamException u ? OpenAiErrors.upstream(u)
+                send(ctx, cause instanceof UpstreamException u ? OpenAiErrors.upstream(u)
                         : OpenAiErrors.of(502, "server_error", null, null, String.valueOf(cause.getMessage())));
                 return;
             }
@@ -320,18 +277,23 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
                 up.body().onComplete(b -> {
                     Buffer answer = b.succeeded() ? b.result() : Buffer.buffer();
                     upstream.end(up.statusCode());
-                    write(ctx, OpenAiErrors.upstream(upstream.httpError(up.statusCode(), answer)));
+                    send(ctx, OpenAiErrors.upstream(upstream.httpError(up.statusCode(), answer)));
                 });
                 return;
             }
-            StreamRelay.start(upstream, up, ctx.response(), asked.captured());
+            StreamRelay.start(upstream, up, ctx.response(), asked.captured(), kind);
         }));
     }
 
     /** A request refused before it reached llama-server: counted too (model "none" when none was chosen yet). */
     private void refuse(RoutingContext ctx, String model, OpenAiErrors.Answer answer) {
         observer.start(model, path, ExchangeObserver.Request.of(Callers.of(ctx))).end(answer.status());
-        write(ctx, answer);
+        send(ctx, answer);
+    }
+
+    /** Writes an answer in this route's dialect (Anthropic's error shape on its routes). */
+    private void send(RoutingContext ctx, OpenAiErrors.Answer answer) {
+        write(ctx, kind.dialect().shape(answer));
     }
 
     static void write(RoutingContext ctx, OpenAiErrors.Answer answer) {

@@ -27,32 +27,50 @@ public final class OpenAiRequests {
             case COMPLETION -> required(body, "prompt", "a string or an array of strings");
             case EMBEDDINGS -> required(body, "input", "a string or an array of strings");
             case RERANK -> rerank(body);
+            case RESPONSES -> responses(body);
+            case MESSAGES -> AnthropicRequests.messages(body, true);
+            case MESSAGES_COUNT_TOKENS -> AnthropicRequests.messages(body, false);
+            case TOKENIZE -> body.path("content").isTextual() ? null
+                    : OpenAiErrors.badRequest("'content' must be the text to tokenize (a string).", "content");
+            case DETOKENIZE -> detokenize(body);
+            case INFILL -> infill(body);
         };
     }
 
-    /** The API's POST endpoints. */
-    public enum Kind {
-        CHAT("chat/completions"),
-        COMPLETION("completions"),
-        EMBEDDINGS("embeddings"),
-        /** llama-server's (Jina's) rerank: {@code query}, {@code documents}, {@code top_n}. */
-        RERANK("rerank");
-
-        private final String path;
-
-        Kind(String path) {
-            this.path = path;
+    private static OpenAiErrors.Answer responses(ObjectNode b) {
+        JsonNode input = b.get("input");
+        if (input == null || !(input.isTextual() || input.isArray())) {
+            return OpenAiErrors.badRequest("'input' must be a string or an array of input items.", "input");
         }
-
-        /** Below the API's root: {@code chat/completions}. */
-        public String path() {
-            return path;
+        if (b.hasNonNull("previous_response_id")) {
+            return OpenAiErrors.badRequest("'previous_response_id' is not supported: responses are not stored (as"
+                    + " with store=false), so send the whole conversation in 'input'.", "previous_response_id");
         }
+        return positiveInt(b, "max_output_tokens");
+    }
 
-        /** llama-server's endpoint: {@code /v1/chat/completions}. */
-        String upstreamPath() {
-            return "/v1/" + path;
+    private static OpenAiErrors.Answer detokenize(ObjectNode b) {
+        JsonNode tokens = b.get("tokens");
+        if (tokens == null || !tokens.isArray()) {
+            return OpenAiErrors.badRequest("'tokens' must be an array of token ids.", "tokens");
         }
+        for (int i = 0; i < tokens.size(); i++) {
+            if (!tokens.get(i).isIntegralNumber() || tokens.get(i).asLong() < 0) {
+                return OpenAiErrors.badRequest("'tokens[" + i + "]' must be a token id (a non-negative integer).",
+                        "tokens[" + i + "]");
+            }
+        }
+        return null;
+    }
+
+    private static OpenAiErrors.Answer infill(ObjectNode b) {
+        for (String field : new String[] { "input_prefix", "input_suffix", "prompt" }) {
+            JsonNode v = b.get(field);
+            if (v != null && !v.isNull() && !v.isTextual()) {
+                return OpenAiErrors.badRequest("'" + field + "' must be a string.", field);
+            }
+        }
+        return null;
     }
 
     private static OpenAiErrors.Answer common(ObjectNode b) {
@@ -147,20 +165,6 @@ public final class OpenAiRequests {
         return null;
     }
 
-    /** The JSON path of the first image of a chat request ({@code messages[i].content[j]}), or null when none. */
-    static String firstImage(ObjectNode body) {
-        JsonNode messages = body.path("messages");
-        for (int i = 0; i < messages.size(); i++) {
-            JsonNode content = messages.get(i).path("content");
-            for (int j = 0; content.isArray() && j < content.size(); j++) {
-                if ("image_url".equals(content.get(j).path("type").asText())) {
-                    return "messages[" + i + "].content[" + j + "]";
-                }
-            }
-        }
-        return null;
-    }
-
     private static OpenAiErrors.Answer rerank(ObjectNode b) {
         JsonNode query = b.get("query");
         if (query == null || !query.isTextual()) {
@@ -197,7 +201,7 @@ public final class OpenAiRequests {
         return null;
     }
 
-    private static OpenAiErrors.Answer positiveInt(ObjectNode b, String field) {
+    static OpenAiErrors.Answer positiveInt(ObjectNode b, String field) {
         JsonNode v = b.get(field);
         if (v == null || v.isNull()) {
             return null;

@@ -30,6 +30,8 @@ final class StreamRelay {
     private static final Buffer DATA_ERROR = Buffer.buffer("data: {\"error\"");
 
     private final RelayExchange upstream;
+    /** What the stream's last event holds when it is complete, and the dialect of an error event. */
+    private final Kind kind;
     private final HttpServerResponse down;
     private final ArrayDeque<Buffer> last = new ArrayDeque<>(KEPT);
     private boolean first = true;
@@ -40,8 +42,9 @@ final class StreamRelay {
     /** The most of a streamed answer kept for its observers when content is captured. */
     static final int CAPTURED_MAX = 1 << 20;
 
-    private StreamRelay(RelayExchange upstream, HttpServerResponse down, boolean capture) {
+    private StreamRelay(RelayExchange upstream, HttpServerResponse down, boolean capture, Kind kind) {
         this.upstream = upstream;
+        this.kind = kind;
         this.down = down;
         this.captured = capture ? Buffer.buffer() : null;
     }
@@ -50,9 +53,11 @@ final class StreamRelay {
      * Starts relaying a 200 answer; runs on the event loop that reads {@code up} and writes {@code down}.
      *
      * @param capture whether the answer's content goes to the exchange's observers
+     * @param kind the endpoint: how its stream ends, how an error event is written
      */
-    static void start(RelayExchange upstream, HttpClientResponse up, HttpServerResponse down, boolean capture) {
-        new StreamRelay(upstream, down, capture).pump(up);
+    static void start(RelayExchange upstream, HttpClientResponse up, HttpServerResponse down, boolean capture,
+            Kind kind) {
+        new StreamRelay(upstream, down, capture, kind).pump(up);
     }
 
     private void pump(HttpClientResponse up) {
@@ -100,7 +105,7 @@ final class StreamRelay {
         Buffer tail = Buffer.buffer();
         last.forEach(tail::appendBuffer);
         String text = tail.toString();
-        int status = text.contains("data: [DONE]") ? 200 : errorStatus(tail, text);
+        int status = text.contains(kind.streamEnd()) ? 200 : errorStatus(tail, text);
         reportUsage(text);
         if (captured != null) {
             upstream.exchange().answer(captured.toString());
@@ -166,6 +171,6 @@ final class StreamRelay {
         }
         finished = true;
         upstream.end(e.statusOrZero());
-        down.end(Buffer.buffer("data: ").appendBuffer(OpenAiErrors.upstream(e).body()).appendString("\n\n"));
+        down.end(kind.dialect().streamError(OpenAiErrors.upstream(e)));
     }
 }

@@ -19,9 +19,9 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 
 /**
  * A model's LoRA adapters ({@code quarkus.rocm."name".lora."adapter".*}): loaded with its llama-server
- * ({@code --lora}, in name order, which is their {@code id}) and chosen per request with llama-server's {@code lora}
- * field. Every request names every adapter's scale: llama-server applies an adapter a request leaves out at its
- * command-line scale, so a request for the base model sends them all at 0.
+ * ({@code --lora-scaled FILE:0}, in name order, which is their {@code id}) and chosen per request with llama-server's
+ * {@code lora} field. Every request names every adapter's scale (llama-server applies an adapter a request leaves out
+ * at its command-line scale, 0 here), so a request for the base model sends them all at 0.
  */
 public record Adapters(List<Adapter> list) {
 
@@ -108,9 +108,9 @@ public record Adapters(List<Adapter> list) {
      */
     List<String> arguments() {
         List<String> args = new ArrayList<>();
-        for (Adapter a : list) {
-            args.add("--lora");
-            args.add(a.file().toString());
+        for (Adapter a : list) { // at scale 0: a request that names no adapter gets none
+            args.add("--lora-scaled");
+            args.add(a.file() + ":0");
         }
         if (!list.isEmpty()) {
             args.addAll(List.of("--cache-ram", "0"));

@@ -34,11 +34,13 @@ class KeyHoldersTest {
 
     @Test
     void operatorPathsAreLoadAndUnloadOfOneModel() {
-        ApiPaths paths = new ApiPaths("/api/v1");
+        ApiPaths paths = new ApiPaths("/api/v1", java.util.Set.of("/api/tokenize"));
         assertThat(paths.api("/api/v1")).isTrue();
         assertThat(paths.api("/api/v1/chat/completions")).isTrue();
         assertThat(paths.api("/api/v10/chat")).isFalse();
         assertThat(paths.api("/v1/chat/completions")).isFalse();
+        assertThat(paths.api("/api/tokenize")).as("a route also at the HTTP root").isTrue();
+        assertThat(paths.api("/api/tokenizer")).isFalse();
         assertThat(paths.operator(HttpMethod.POST, "/api/v1/models/alpha/load")).isTrue();
         assertThat(paths.operator(HttpMethod.POST, "/api/v1/models/alpha/unload")).isTrue();
         assertThat(paths.operator(HttpMethod.GET, "/api/v1/models/alpha/unload")).isFalse();

@@ -109,6 +109,6 @@ class ProjectorRuleTest {
         assertThat(base.adapters().field("skip", Map.of()).toString()).isEqualTo("[{\"id\":0,\"scale\":0.5}]");
         assertThat(base.adapters().field("default", Map.of()).toString()).as("the base: every adapter at 0")
                 .isEqualTo("[{\"id\":0,\"scale\":0.0}]");
-        assertThat(base.arguments()).containsSubsequence("--lora", adapter.toString(), "--cache-ram", "0");
+        assertThat(base.arguments()).containsSubsequence("--lora-scaled", adapter + ":0", "--cache-ram", "0");
     }
 }
