@@ -19,6 +19,9 @@ public interface RocmBuildTimeConfig {
     /** The OpenAI-compatible API. */
     OpenAi openai();
 
+    /** Ollama's API. */
+    Ollama ollama();
+
     /** Micrometer metrics. */
     Metrics metrics();
 
@@ -168,6 +171,23 @@ public interface RocmBuildTimeConfig {
          */
         @WithDefault("/v1")
         String path();
+    }
+
+    /** Ollama's API. */
+    interface Ollama {
+
+        /**
+         * Serve Ollama's API ({@code /api/chat}, {@code /api/generate}, {@code /api/embed}, {@code /api/tags},
+         * {@code /api/ps}, {@code /api/show}, {@code /api/version}) on the application's HTTP server, translated to
+         * the models' llama-servers, so that Ollama's clients work unchanged. Beside the OpenAI-compatible API
+         * ({@code quarkus.rocm.openai.enabled=true}), whose keys, limits and metrics it shares.
+         */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Where Ollama's routes are: {@code /} gives {@code /api/chat}, the address Ollama clients expect. */
+        @WithDefault("/")
+        String rootPath();
     }
 
     /** SmallRye Health checks. */

@@ -15,6 +15,7 @@ import io.quarkiverse.rocm.runtime.access.ApiAccessPolicy;
 import io.quarkiverse.rocm.runtime.access.ApiKeyIdentityProvider;
 import io.quarkiverse.rocm.runtime.access.ApiKeyMechanism;
 import io.quarkiverse.rocm.runtime.access.ApiPaths;
+import io.quarkiverse.rocm.runtime.ollama.OllamaRoutes;
 import io.quarkiverse.rocm.runtime.rest.ApiRefusals;
 import io.quarkiverse.rocm.runtime.rest.Kind;
 import io.quarkiverse.rocm.runtime.rest.OpenAiRecorder;
@@ -79,6 +80,11 @@ class RocmOpenAiProcessor {
                 atRoot.add(http + "/" + kind.path());
             }
         }
+        if (config.ollama().enabled()) { // its routes need the API's keys too
+            for (OllamaRoutes.Route route : OllamaRoutes.Route.values()) {
+                atRoot.add(http + ollamaRoot(config) + "/" + route.path());
+            }
+        }
         return SyntheticBeanBuildItem.configure(ApiPaths.class).scope(Singleton.class).unremovable()
                 .supplier(recorder.paths(http + apiRoot(config), atRoot)).done();
     }
@@ -108,6 +114,41 @@ class RocmOpenAiProcessor {
                 }
             }
         }
+    }
+
+    /** Ollama's API at its root path, beside the OpenAI API (whose keys, limits and metrics it shares). */
+    @BuildStep(onlyIf = Enabled.class)
+    @Record(ExecutionTime.RUNTIME_INIT)
+    void ollama(RocmBuildTimeConfig config, OpenAiRecorder recorder, BuildProducer<RouteBuildItem> routes) {
+        if (!config.ollama().enabled()) {
+            return;
+        }
+        String root = ollamaRoot(config);
+        for (OllamaRoutes.Route route : OllamaRoutes.Route.values()) {
+            String path = root + "/" + route.path();
+            routes.produce(RouteBuildItem.newApplicationRoute(path)
+                    .withRouteCustomizer(recorder.method(route.method().name()))
+                    .withRequestHandler(recorder.ollama(route)).build());
+            // what Quarkus Security refused there, in Ollama's shape
+            routes.produce(RouteBuildItem.newApplicationRoute(path).withOrder(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 2)
+                    .withRequestHandler(recorder.refusals()).asFailureRoute().build());
+        }
+    }
+
+    /** Ollama's API needs the OpenAI API's keys, limits and routes around it: a clear build error without it. */
+    @BuildStep
+    @io.quarkus.deployment.annotations.Produce(io.quarkus.deployment.pkg.builditem.ArtifactResultBuildItem.class)
+    void ollamaNeedsTheApi(RocmBuildTimeConfig config) {
+        if (config.ollama().enabled() && !config.openai().enabled()) {
+            throw new ConfigurationException("quarkus.rocm.ollama.enabled=true needs quarkus.rocm.openai.enabled=true"
+                    + " (Ollama's API shares the OpenAI API's keys, limits and metrics): set both.");
+        }
+    }
+
+    static String ollamaRoot(RocmBuildTimeConfig config) {
+        String path = config.ollama().rootPath();
+        path = path.startsWith("/") ? path : "/" + path;
+        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 
     /**

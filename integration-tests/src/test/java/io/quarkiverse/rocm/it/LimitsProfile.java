@@ -12,6 +12,9 @@ public class LimitsProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of("quarkus.rocm.openai.api-keys", KEY + ",another-key", "quarkus.rocm.openai.max-body-size", "64K",
-                "quarkus.rocm.max-queue", "2", "quarkus.rocm.max-in-flight", "1");
+                "quarkus.rocm.max-queue", "2", "quarkus.rocm.max-in-flight", "1",
+                // the requests that hold the only place ask for 100k tokens: the context must hold them, or the API
+                // refuses them before they take a slot
+                "quarkus.rocm.context-size", "131072");
     }
 }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.quarkus.test.QuarkusUnitTest;
 
 /**
- * Callers' and operators' keys as Quarkus Security identities: 401 and 403 in OpenAI's shape naming what to configure,
+ * Callers' and operators' keys as Quarkus Security identities: 401 and 403 in OpenAI's shape (Anthropic's on its
+ * Messages API) naming what to configure, the routes llama-server has at the root ({@code /tokenize}) guarded too,
  * {@code x-api-key} as well as the bearer header, an application's {@code deny} permission on one API path, and an
  * application's own {@code @RolesAllowed} resource reached with an operator's key.
  */
@@ -45,6 +46,20 @@ public class ApiKeysTest {
         bearer(CALLER).get("/v1/models").then().statusCode(200).body("data[0].id", equalTo("alpha"));
         // an operator may call everything a caller may
         chat(bearer(OPERATOR)).then().statusCode(200);
+    }
+
+    @Test
+    void theAgentsRoutesNeedAKeyTooAndRefuseInTheirOwnShape() {
+        String message = "{\"max_tokens\":8,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+        given().contentType("application/json").body(message).post("/v1/messages").then().statusCode(401)
+                .body("type", equalTo("error")).body("error.type", equalTo("authentication_error"))
+                .body("error.message", containsString("quarkus.rocm.openai.api-keys"));
+        given().header("x-api-key", CALLER).contentType("application/json").body(message).post("/v1/messages").then()
+                .statusCode(200).body("content[0].text", containsString("Alpha"));
+        given().contentType("application/json").body("{\"content\":\"Hi\"}").post("/tokenize").then()
+                .statusCode(401).body("error.code", equalTo("invalid_api_key"));
+        bearer(CALLER).contentType("application/json").body("{\"content\":\"Hi\"}").post("/tokenize").then()
+                .statusCode(200);
     }
 
     @Test

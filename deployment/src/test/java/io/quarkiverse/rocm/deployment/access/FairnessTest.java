@@ -68,6 +68,8 @@ public class FairnessTest {
     static final QuarkusUnitTest app = AccessApp.app(Registry.class, Admissions.class)
             .overrideConfigKey("quarkus.rocm.openai.api-keys", BATCH + "," + CHAT)
             .overrideConfigKey("quarkus.rocm.alpha.max-in-flight", "1")
+            // a long answer (20k tokens) must fit the context, or the API refuses it before it takes a slot
+            .overrideConfigKey("quarkus.rocm.alpha.context-size", "32768")
             .overrideConfigKey("quarkus.rocm.alpha.caller-max-queue", "29")
             .overrideConfigKey("quarkus.rocm.metrics.caller-tag", "true");
 

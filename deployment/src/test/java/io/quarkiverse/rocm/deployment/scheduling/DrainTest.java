@@ -29,6 +29,9 @@ public class DrainTest {
 
     @RegisterExtension
     static final QuarkusUnitTest app = SchedulingModels.app("alpha", "bravo")
+            // a long answer (20k tokens) must fit the context, or the API refuses it before it takes a slot
+            .overrideConfigKey("quarkus.rocm.alpha.context-size", "32768")
+            .overrideConfigKey("quarkus.rocm.bravo.context-size", "32768")
             .overrideConfigKey("quarkus.rocm.max-loaded", "1");
 
     @Inject

@@ -22,6 +22,8 @@ public class MaxLoadedTest {
 
     @RegisterExtension
     static final QuarkusUnitTest app = SchedulingModels.app("alpha", "bravo", "charlie")
+            // a long answer (20k tokens) must fit the context, or the API refuses it before it takes a slot
+            .overrideConfigKey("quarkus.rocm.charlie.context-size", "32768")
             .overrideConfigKey("quarkus.rocm.max-loaded", "2");
 
     @Inject

@@ -23,6 +23,8 @@ public class OperatorEndpointsTest {
 
     @RegisterExtension
     static final QuarkusUnitTest app = SchedulingModels.app("alpha")
+            // a long answer (20k tokens) must fit the context, or the API refuses it before it takes a slot
+            .overrideConfigKey("quarkus.rocm.alpha.context-size", "32768")
             .overrideConfigKey("quarkus.rocm.openai.operator-keys", KEY);
 
     @Inject

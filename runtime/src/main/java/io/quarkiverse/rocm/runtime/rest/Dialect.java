@@ -10,11 +10,17 @@ import io.vertx.core.json.JsonObject;
  */
 enum Dialect {
     OPENAI,
-    ANTHROPIC;
+    ANTHROPIC,
+    /** Ollama's: {@code {"error":"message"}}. */
+    OLLAMA;
 
-    /** The dialect of a request's path: Anthropic's below {@code {root}/messages}. */
+    /**
+     * The dialect of a request's path: Anthropic's below {@code {root}/messages}, Ollama's for its {@code /api/}
+     * routes (outside the OpenAI API's root).
+     */
     static Dialect of(String root, String path) {
-        return path.startsWith(root + "/messages") ? ANTHROPIC : OPENAI;
+        return path.startsWith(root + "/messages") ? ANTHROPIC
+                : !path.startsWith(root + "/") && path.contains("/api/") ? OLLAMA : OPENAI;
     }
 
     /** {@code answer} (in OpenAI's shape) in this dialect. */
@@ -22,7 +28,8 @@ enum Dialect {
         if (this == OPENAI || answer.status() < 400) {
             return answer;
         }
-        return new OpenAiErrors.Answer(answer.status(), answer.headers(), anthropic(answer).toBuffer());
+        return new OpenAiErrors.Answer(answer.status(), answer.headers(), this == ANTHROPIC ? anthropic(answer).toBuffer()
+                : new JsonObject().put("error", message(answer)).toBuffer());
     }
 
     /** An error that ends a stream that had started: an event in this dialect's stream. */
@@ -32,14 +39,16 @@ enum Dialect {
     }
 
     private static JsonObject anthropic(OpenAiErrors.Answer answer) {
-        String message;
-        try {
-            message = new JsonObject(answer.body()).getJsonObject("error").getString("message");
-        } catch (RuntimeException e) { // not OpenAI's shape: what it said, as it said it
-            message = answer.body().toString();
-        }
         return new JsonObject().put("type", "error").put("error",
-                new JsonObject().put("type", anthropicType(answer.status())).put("message", message));
+                new JsonObject().put("type", anthropicType(answer.status())).put("message", message(answer)));
+    }
+
+    private static String message(OpenAiErrors.Answer answer) {
+        try {
+            return new JsonObject(answer.body()).getJsonObject("error").getString("message");
+        } catch (RuntimeException e) { // not OpenAI's shape: what it said, as it said it
+            return answer.body().toString();
+        }
     }
 
     /** Anthropic's error type of a status (its API's errors page). */

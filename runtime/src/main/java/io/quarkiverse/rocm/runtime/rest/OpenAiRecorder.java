@@ -48,6 +48,36 @@ public class OpenAiRecorder {
         };
     }
 
+    /** One route of Ollama's API; its beans are looked up at the first request. */
+    public Handler<RoutingContext> ollama(io.quarkiverse.rocm.runtime.ollama.OllamaRoutes.Route route) {
+        return new Handler<>() {
+            private volatile io.quarkiverse.rocm.runtime.ollama.OllamaRoutes handler;
+
+            @Override
+            public void handle(RoutingContext ctx) {
+                io.quarkiverse.rocm.runtime.ollama.OllamaRoutes h = handler;
+                if (h == null) {
+                    ArcContainer arc = Arc.container();
+                    h = handler = new io.quarkiverse.rocm.runtime.ollama.OllamaRoutes(route,
+                            arc.instance(ModelServers.class).get(), arc.instance(LlamaServerClients.class).get(),
+                            config.getValue().openai().timeout().toMillis(),
+                            config.getValue().openai().maxBodySize().asLongValue());
+                }
+                h.handle(ctx);
+            }
+        };
+    }
+
+    /** Restricts a route to a method. */
+    public Consumer<Route> method(String method) {
+        return new Consumer<>() {
+            @Override
+            public void accept(Route route) {
+                route.method(HttpMethod.valueOf(method));
+            }
+        };
+    }
+
     /** The API's refusals (what Quarkus Security forbade) in OpenAI's shape: the failure handler of its routes. */
     public Handler<RoutingContext> refusals() {
         return new Handler<>() {
