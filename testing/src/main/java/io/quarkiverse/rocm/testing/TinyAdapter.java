@@ -1,11 +1,10 @@
 package io.quarkiverse.rocm.testing;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
+import io.quarkiverse.rocm.testing.gguf.GgufFiles;
 import io.quarkiverse.rocm.testing.gguf.GgufWriter;
 
 /**
@@ -57,15 +56,7 @@ public final class TinyAdapter {
 
     /** Writes the adapter to {@code path} unless a file with the same bytes is there already. */
     public Path ensure(Path path) throws IOException {
-        byte[] bytes = toByteArray();
-        if (Files.isRegularFile(path) && java.util.Arrays.equals(Files.readAllBytes(path), bytes)) {
-            return path;
-        }
-        Files.createDirectories(path.toAbsolutePath().getParent());
-        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-        Files.write(tmp, bytes);
-        Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return path;
+        return GgufFiles.ensure(path, toByteArray());
     }
 
     private GgufWriter writer() {

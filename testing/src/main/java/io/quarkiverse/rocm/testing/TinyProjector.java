@@ -1,10 +1,9 @@
 package io.quarkiverse.rocm.testing;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
+import io.quarkiverse.rocm.testing.gguf.GgufFiles;
 import io.quarkiverse.rocm.testing.gguf.GgufWriter;
 
 /**
@@ -67,15 +66,7 @@ public final class TinyProjector {
 
     /** Writes the projector to {@code path} unless a file with the same bytes is there already. */
     public static Path ensure(Path path) throws IOException {
-        byte[] bytes = toByteArray();
-        if (Files.isRegularFile(path) && java.util.Arrays.equals(Files.readAllBytes(path), bytes)) {
-            return path;
-        }
-        Files.createDirectories(path.toAbsolutePath().getParent());
-        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-        Files.write(tmp, bytes);
-        Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return path;
+        return GgufFiles.ensure(path, toByteArray());
     }
 
     /** Small deterministic values in [-amp, amp] (StrictMath: the same bytes on every JVM). */

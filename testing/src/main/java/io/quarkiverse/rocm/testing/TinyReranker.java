@@ -1,11 +1,11 @@
 package io.quarkiverse.rocm.testing;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.quarkiverse.rocm.testing.gguf.GgufFiles;
 import io.quarkiverse.rocm.testing.gguf.GgufWriter;
 
 /**
@@ -39,16 +39,7 @@ public final class TinyReranker {
 
     /** Writes the reranker to {@code path} unless a file with the same bytes is there already. */
     public static Path ensure(Path path) throws IOException {
-        byte[] bytes = toByteArray();
-        if (Files.isRegularFile(path) && java.util.Arrays.equals(Files.readAllBytes(path), bytes)) {
-            return path;
-        }
-        Files.createDirectories(path.toAbsolutePath().getParent());
-        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-        Files.write(tmp, bytes);
-        Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        return path;
+        return GgufFiles.ensure(path, toByteArray());
     }
 
     private static GgufWriter writer() {

@@ -44,10 +44,10 @@ final class ContextGuard {
     static boolean surelyFits(Kind kind, ObjectNode request, int bodyBytes, int context) {
         boolean countable = kind == Kind.CHAT || kind == Kind.RESPONSES || kind == Kind.MESSAGES
                 || (kind == Kind.COMPLETION && request.path("prompt").isTextual());
-        if (!countable || context <= 0 || Fit.firstImage(kind, request) != null) {
+        if (!countable || context <= 0 || (long) bodyBytes + TEMPLATE_ALLOWANCE + maxTokens(request) <= context) {
             return true;
         }
-        return (long) bodyBytes + TEMPLATE_ALLOWANCE + maxTokens(request) <= context;
+        return Fit.firstImage(kind, request) != null; // near the limit only: images are llama-server's to count
     }
 
     /** The prompt's tokens as the model's llama-server counts them for this request. */

@@ -133,11 +133,7 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
         Adapters adapters = target.spec().adapters();
         if (!adapters.isEmpty() && kind.family() == Fit.Family.GENERATION && !request.has("lora")) {
             request.set("lora", adapters.field(name, Map.of()));
-            try {
-                sent = Buffer.buffer(Json.MAPPER.writeValueAsBytes(request));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) { // a tree just parsed always writes
-                throw new IllegalStateException(e);
-            }
+            sent = bytes(request);
         }
         LlamaServerClient client = clients.client(target.name());
         long timeout = config.timeout().toMillis();
@@ -191,9 +187,7 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
         ctx.response().closeHandler(v -> sent.cancel(false));
         sent.whenComplete((r, e) -> answered(ctx, () -> {
             if (e != null) {
-                Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
-                send(ctx, cause instanceof UpstreamException u ? OpenAiErrors.upstream(u)
-                        : OpenAiErrors.of(502, "server_error", null, null, String.valueOf(cause.getMessage())));
+                failed(ctx, e);
                 return;
             }
             if (r.status() != 200) {
@@ -216,20 +210,13 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
     private void infill(RoutingContext ctx, LlamaServerClient client, ObjectNode request, String model, long timeout,
             ExchangeObserver.Request asked) {
         boolean stream = request.path("stream").asBoolean(false);
-        Buffer body;
-        try {
-            body = Buffer.buffer(Json.MAPPER.writeValueAsBytes(Infill.request(request)));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) { // a tree just parsed always writes
-            throw new IllegalStateException(e);
-        }
+        Buffer body = bytes(Infill.request(request));
         CompletableFuture<LlamaServerClient.Response> sent = client.send(HttpMethod.POST, Infill.PATH, body, timeout,
                 asked);
         ctx.response().closeHandler(v -> sent.cancel(false));
         sent.whenComplete((r, e) -> answered(ctx, () -> {
             if (e != null) {
-                Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
-                send(ctx, cause instanceof UpstreamException u ? OpenAiErrors.upstream(u)
-                        : OpenAiErrors.of(502, "server_error", null, null, String.valueOf(cause.getMessage())));
+                failed(ctx, e);
             } else if (r.status() != 200 || r.json() == null) {
                 send(ctx, OpenAiErrors.upstream(client.httpError(r.status(), r.body())));
             } else {
@@ -268,9 +255,7 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
         ctx.response().closeHandler(v -> upstream.cancel());
         upstream.response().whenComplete((up, e) -> answered(ctx, () -> {
             if (e != null) {
-                Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
-                send(ctx, cause instanceof UpstreamException u ? OpenAiErrors.upstream(u)
-                        : OpenAiErrors.of(502, "server_error", null, null, String.valueOf(cause.getMessage())));
+                failed(ctx, e);
                 return;
             }
             if (up.statusCode() != 200) {
@@ -289,6 +274,22 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
     private void refuse(RoutingContext ctx, String model, OpenAiErrors.Answer answer) {
         observer.start(model, path, ExchangeObserver.Request.of(Callers.of(ctx))).end(answer.status());
         send(ctx, answer);
+    }
+
+    /** The answer to an exchange that failed on its way to llama-server. */
+    private void failed(RoutingContext ctx, Throwable e) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
+        send(ctx, cause instanceof UpstreamException u ? OpenAiErrors.upstream(u)
+                : OpenAiErrors.of(502, "server_error", null, null, String.valueOf(cause.getMessage())));
+    }
+
+    /** A request tree as bytes (a tree just parsed always writes). */
+    private static Buffer bytes(ObjectNode request) {
+        try {
+            return Buffer.buffer(Json.MAPPER.writeValueAsBytes(request));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Writes an answer in this route's dialect (Anthropic's error shape on its routes). */
