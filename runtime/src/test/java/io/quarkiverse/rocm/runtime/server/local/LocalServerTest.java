@@ -124,6 +124,12 @@ class LocalServerTest {
     void aKilledServerFailsTheRequestInFlightClearlyAndIsRestarted() throws Exception {
         ModelServer server = server(tinySpec());
         Endpoint first = await(server.start());
+        CompletableFuture<String> restarting = new CompletableFuture<>();
+        server.addListener((s, from, to, why) -> {
+            if (to == ModelServer.State.RESTARTING) {
+                restarting.complete(why);
+            }
+        });
         LlamaServerClient client = new LlamaServerClient(vertx, server, 2, false,
                 new io.quarkiverse.rocm.runtime.client.Gate(4, 16));
         CountDownLatch firstToken = new CountDownLatch(1);
@@ -154,6 +160,8 @@ class LocalServerTest {
         assertThat(error.kind()).isEqualTo(UpstreamException.Kind.CONNECTION_LOST);
         assertThat(error.getMessage()).contains("llama-server 'default' (pid " + first.pid() + ") went away during the"
                 + " request").contains("SIGKILL");
+        // the client can see the connection drop before the supervisor sees the process exit
+        assertThat(restarting.get(30, TimeUnit.SECONDS)).contains("SIGKILL");
         Endpoint second = await(server.awaitReady(false));
         assertThat(second.pid()).isNotEqualTo(first.pid());
         assertThat(server.restarts()).isEqualTo(1);
