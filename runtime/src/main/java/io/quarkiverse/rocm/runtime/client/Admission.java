@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
+import io.quarkiverse.rocm.runtime.scheduling.KeepAlive;
+import io.quarkiverse.rocm.runtime.scheduling.Lease;
 import io.quarkiverse.rocm.runtime.scheduling.Scheduler;
 import io.quarkiverse.rocm.runtime.server.Endpoint;
 import io.quarkiverse.rocm.runtime.server.ModelServer;
@@ -24,27 +26,29 @@ final class Admission {
     private final ModelServer server;
     private final ExchangeObserver.Exchange exchange;
     private final String caller;
+    private final KeepAlive keepAlive;
     private final Supplier<byte[]> body;
     private final boolean gated;
     private final CompletableFuture<Void> gone = new CompletableFuture<>();
     private volatile CompletableFuture<Gate.Permit> place;
     private volatile Gate.Permit permit;
-    private volatile Scheduler.Lease lease;
+    private volatile Lease lease;
     private volatile Route route;
     private boolean released;
 
     /**
-     * @param caller who asked: the gate's line takes callers in turn
+     * @param request who asked (the gate's line takes callers in turn), and the keep-alive it asked for
      * @param body the request's JSON, read only when its route needs it (a pool's prefix affinity)
      * @param gated whether the request takes a place in the gate and a lease (requests do; the metrics bridge's own
      *        {@code GET /metrics} of a ready server does not)
      */
-    Admission(LlamaServerClient client, ExchangeObserver.Exchange exchange, String caller, Supplier<byte[]> body,
-            boolean gated) {
+    Admission(LlamaServerClient client, ExchangeObserver.Exchange exchange, ExchangeObserver.Request request,
+            Supplier<byte[]> body, boolean gated) {
         this.client = client;
         this.server = client.server();
         this.exchange = exchange;
-        this.caller = caller;
+        this.caller = request.caller();
+        this.keepAlive = request.keepAlive();
         this.body = body;
         this.gated = gated;
     }
@@ -129,7 +133,7 @@ final class Admission {
         if (r != null) {
             r.release();
         }
-        Scheduler.Lease l = lease;
+        Lease l = lease;
         if (l != null) {
             l.release();
         }
@@ -145,7 +149,7 @@ final class Admission {
         if (scheduler == null) {
             return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<Scheduler.Lease> acquiring = scheduler.acquire(server.name());
+        CompletableFuture<Lease> acquiring = scheduler.acquire(server.name(), keepAlive);
         gone.whenComplete((x, e) -> acquiring.cancel(false));
         return acquiring.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).handle((l, err) -> {
             if (err != null) {

@@ -2,6 +2,8 @@ package io.quarkiverse.rocm.runtime.client;
 
 import java.util.List;
 
+import io.quarkiverse.rocm.runtime.scheduling.KeepAlive;
+
 /**
  * Sees every request to a llama-server, for metrics, traces and the Dev UI: when it starts and for whom, is admitted
  * past the queue, receives its first and every further token, what it used, and how it ended. Implementations must be
@@ -31,18 +33,29 @@ public interface ExchangeObserver {
      * Who asked, and the generation parameters it gave (null when not given): the caller is the identity's name (an
      * API key's, the authenticated principal's), {@value #ANONYMOUS} without one, {@value #APPLICATION} for the
      * application's own calls through the chat and embedding models; {@code content} is the request's JSON when
-     * {@code quarkus.rocm.capture-content} is on, else null.
+     * {@code quarkus.rocm.capture-content} is on, else null; {@code keepAlive}: how long its model should stay loaded
+     * once idle, when the request asked (null: the model's {@code keep-alive}).
      */
-    record Request(String caller, Integer maxTokens, Double temperature, Double topP, String content) {
+    record Request(String caller, Integer maxTokens, Double temperature, Double topP, String content,
+            KeepAlive keepAlive) {
 
         public static final String ANONYMOUS = "anonymous";
         public static final String APPLICATION = "application";
 
         /** The application's own request, without parameters. */
-        public static final Request OWN = new Request(APPLICATION, null, null, null, null);
+        public static final Request OWN = of(APPLICATION);
+
+        public Request(String caller, Integer maxTokens, Double temperature, Double topP, String content) {
+            this(caller, maxTokens, temperature, topP, content, null);
+        }
 
         public static Request of(String caller) {
             return new Request(caller, null, null, null, null);
+        }
+
+        /** This request, asking its model to stay loaded for {@code keepAlive} once idle (Ollama's keep_alive). */
+        public Request keepingAlive(KeepAlive keepAlive) {
+            return new Request(caller, maxTokens, temperature, topP, content, keepAlive);
         }
 
         /** Whether the content is captured ({@code quarkus.rocm.capture-content}): the answer's is then reported too. */

@@ -132,7 +132,7 @@ public final class LlamaServerClient implements AutoCloseable {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         ExchangeObserver.Exchange exchange = gated ? observer.start(server.spec().alias(), path, request)
                 : ExchangeObserver.Exchange.NOOP;
-        Admission admission = new Admission(this, exchange, request.caller(), bytes(body), gated);
+        Admission admission = new Admission(this, exchange, request, bytes(body), gated);
         ExchangeEnd end = new ExchangeEnd(admission, exchange);
         answer.whenComplete((r, e) -> {
             if (answer.isCancelled()) { // the caller gave up: leave the queue, or the scheduler's line
@@ -231,7 +231,7 @@ public final class LlamaServerClient implements AutoCloseable {
     public Stream stream(String path, Buffer body, long idleTimeoutMs, ExchangeObserver.Request request,
             SseListener listener) {
         ExchangeObserver.Exchange exchange = observer.start(server.spec().alias(), path, request);
-        Admission admission = new Admission(this, exchange, request.caller(), bytes(body), true);
+        Admission admission = new Admission(this, exchange, request, bytes(body), true);
         SseExchange state = new SseExchange(listener, idleTimeoutMs, new ExchangeEnd(admission, exchange), errors);
         Context caller = callerLoop();
         admission.enter(idleTimeoutMs).whenComplete((at, refused) -> {
@@ -285,7 +285,7 @@ public final class LlamaServerClient implements AutoCloseable {
      */
     public RelayExchange open(String path, Buffer body, long idleTimeoutMs, ExchangeObserver.Request request) {
         ExchangeObserver.Exchange exchange = observer.start(server.spec().alias(), path, request);
-        Admission admission = new Admission(this, exchange, request.caller(), bytes(body), true);
+        Admission admission = new Admission(this, exchange, request, bytes(body), true);
         RelayExchange up = new RelayExchange(new ExchangeEnd(admission, exchange), idleTimeoutMs, errors);
         Context caller = callerLoop();
         admission.enter(idleTimeoutMs).whenComplete((at, refused) -> {

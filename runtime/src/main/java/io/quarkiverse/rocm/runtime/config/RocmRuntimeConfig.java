@@ -143,6 +143,12 @@ public interface RocmRuntimeConfig {
     OpenAiConfig openai();
 
     /**
+     * Ollama's API ({@code quarkus.rocm.ollama.enabled=true} at build time).
+     */
+    @ConfigDocSection
+    OllamaConfig ollama();
+
+    /**
      * The Hugging Face hub and the cache of models named by {@code model.hf-repo}.
      */
     @ConfigDocSection

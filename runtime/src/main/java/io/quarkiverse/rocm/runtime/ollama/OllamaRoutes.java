@@ -15,7 +15,9 @@ import io.quarkiverse.rocm.runtime.client.LlamaServerClients;
 import io.quarkiverse.rocm.runtime.client.SseListener;
 import io.quarkiverse.rocm.runtime.client.UpstreamException;
 import io.quarkiverse.rocm.runtime.client.Usage;
+import io.quarkiverse.rocm.runtime.config.OllamaConfig.KeepAliveFrom;
 import io.quarkiverse.rocm.runtime.json.Json;
+import io.quarkiverse.rocm.runtime.scheduling.KeepAlive;
 import io.quarkiverse.rocm.runtime.server.ModelServer;
 import io.quarkiverse.rocm.runtime.server.ModelServers;
 import io.quarkiverse.rocm.runtime.spec.Adapters;
@@ -67,8 +69,15 @@ public final class OllamaRoutes implements Handler<RoutingContext> {
     private final long timeout;
     private final long limit;
 
-    /** @param limit the most bytes a request's body may have */
-    public OllamaRoutes(Route route, ModelServers servers, LlamaServerClients clients, long timeoutMillis, long limit) {
+    private final OllamaKeepAlive keepAlives;
+
+    /**
+     * @param limit the most bytes a request's body may have
+     * @param keepAliveFrom whose {@code keep_alive} is honored; {@code operatorRole}: the role operators have
+     */
+    public OllamaRoutes(Route route, ModelServers servers, LlamaServerClients clients, long timeoutMillis, long limit,
+            KeepAliveFrom keepAliveFrom, String operatorRole) {
+        this.keepAlives = new OllamaKeepAlive(keepAliveFrom, operatorRole);
         this.limit = limit;
         this.route = route;
         this.servers = servers;
@@ -146,6 +155,17 @@ public final class OllamaRoutes implements Handler<RoutingContext> {
             json(ctx, 200, models.show(target, name));
             return;
         }
+        KeepAlive keepAlive;
+        try {
+            keepAlive = keepAlives.asked(ctx, request);
+        } catch (OllamaRequests.Invalid e) {
+            error(ctx, 400, e.getMessage());
+            return;
+        }
+        if (OllamaKeepAlive.nothingToAnswer(route, request)) {
+            keepAlives.loadOrUnload(ctx, route, servers.scheduler(), target.name(), asked, request, keepAlive);
+            return;
+        }
         boolean embeddings = target.spec().embeddings();
         if ((route == Route.EMBED) != embeddings || target.spec().reranking()) {
             error(ctx, 400, "\"" + asked + "\" does not support " + (route == Route.EMBED ? "embeddings: set "
@@ -183,7 +203,7 @@ public final class OllamaRoutes implements Handler<RoutingContext> {
             upstream.set("lora", adapters.field(name, Map.of()));
         }
         LlamaServerClient client = clients.client(target.name());
-        ExchangeObserver.Request who = ExchangeObserver.Request.of(Callers.of(ctx));
+        ExchangeObserver.Request who = ExchangeObserver.Request.of(Callers.of(ctx)).keepingAlive(keepAlive);
         Buffer bytes = Buffer.buffer(upstream.toString());
         boolean generate = route == Route.GENERATE;
         if (route != Route.EMBED && upstream.path("stream").asBoolean(false)) {

@@ -61,7 +61,8 @@ public class OpenAiRecorder {
                     h = handler = new io.quarkiverse.rocm.runtime.ollama.OllamaRoutes(route,
                             arc.instance(ModelServers.class).get(), arc.instance(LlamaServerClients.class).get(),
                             config.getValue().openai().timeout().toMillis(),
-                            config.getValue().openai().maxBodySize().asLongValue());
+                            config.getValue().openai().maxBodySize().asLongValue(),
+                            config.getValue().ollama().keepAliveFrom(), config.getValue().openai().operatorRole());
                 }
                 h.handle(ctx);
             }

@@ -23,6 +23,10 @@ final class Entry {
     long loadStarted;
     Runnable idleTimer;
     long unloadAt = -1;
+    /** The keep-alive its latest ask asked for (the {@code askedBy}-th of its {@code asks}); null: the policy's. */
+    KeepAlive asked;
+    long asks;
+    long askedBy;
     Throwable failure;
     // counts, written under the lock, read by metrics without it
     volatile long loads;
@@ -36,6 +40,11 @@ final class Entry {
 
     boolean holdsRoom() {
         return loaded || loading != null || unloading;
+    }
+
+    /** The idle time before its unload: its last request's, or the configured; null: none. */
+    java.time.Duration keepAlive() {
+        return asked != null ? asked.duration() : policy.keepAlive();
     }
 
     String name() {

@@ -12,15 +12,15 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Line implements Iterable<Line.Waiter> {
 
-    /** One request waiting; {@code seq}: its place in arrival order. */
-    record Waiter(Entry entry, CompletableFuture<Scheduler.Lease> future, long seq) {
+    /** One request waiting; {@code seq}: its place in arrival order; {@code keepAlive}: what it asked, or null. */
+    record Waiter(Entry entry, CompletableFuture<Lease> future, long seq, KeepAlive keepAlive) {
     }
 
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private long arrivals;
 
-    void add(Entry e, CompletableFuture<Scheduler.Lease> future) {
-        waiters.add(new Waiter(e, future, arrivals++));
+    void add(Entry e, CompletableFuture<Lease> future, KeepAlive keepAlive) {
+        waiters.add(new Waiter(e, future, arrivals++, keepAlive));
     }
 
     /** The place in arrival order the next arrival will have. */

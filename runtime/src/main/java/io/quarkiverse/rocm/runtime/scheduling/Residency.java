@@ -136,12 +136,39 @@ final class Residency {
         return done;
     }
 
+    /**
+     * A request's lease ended: when it was the model's last, the model is unloaded if its room is waited for, or its
+     * idle timer starts, after the keep-alive the request asked for ({@code keepAlive}; null: the configured one)
+     * unless a later {@code ask} asked otherwise.
+     * Caller holds the lock; returns what to run once it is released.
+     */
+    List<Runnable> released(Entry e, KeepAlive keepAlive, long ask) {
+        e.busy--;
+        e.lastUsed = clock.getAsLong();
+        if (ask > e.askedBy) {
+            e.asked = keepAlive;
+            e.askedBy = ask;
+        }
+        List<Runnable> after = new ArrayList<>();
+        if (e.busy == 0) {
+            List<String> loads = line.waitingLoads();
+            if (e.draining && !loads.isEmpty()) {
+                startUnload(e, UnloadReason.EVICTED, "its room is needed by " + String.join(", ", loads), after);
+            } else {
+                e.draining = false; // the load that needed its room was given up
+                scheduleIdleUnload(e);
+            }
+        }
+        after.addAll(pump.get());
+        return after;
+    }
+
     void scheduleIdleUnload(Entry e) {
         cancelIdleTimer(e);
         if (closed) {
             return;
         }
-        Duration keepAlive = e.policy.keepAlive();
+        Duration keepAlive = e.keepAlive();
         if (keepAlive == null || e.policy.pinned() || e.busy > 0 || !e.loaded) {
             return;
         }
@@ -156,7 +183,8 @@ final class Residency {
                 return;
             }
             e.idleTimer = null;
-            startUnload(e, UnloadReason.IDLE, "idle for its keep-alive of " + e.policy.keepAlive(), after);
+            startUnload(e, UnloadReason.IDLE, "idle for its keep-alive of " + e.keepAlive()
+                    + (e.asked != null ? " (its last request's)" : ""), after);
         }
         after.forEach(Runnable::run);
     }

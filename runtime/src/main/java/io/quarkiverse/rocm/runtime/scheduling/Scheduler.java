@@ -1,5 +1,6 @@
 package io.quarkiverse.rocm.runtime.scheduling;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -34,41 +35,6 @@ public final class Scheduler {
         LOADING,
         UNLOADED,
         FAILED
-    }
-
-    /** A place at a loaded model, for one request; release it exactly once when the request ends. */
-    public final class Lease {
-        private final Entry entry;
-        private boolean released;
-
-        private Lease(Entry entry) {
-            this.entry = entry;
-        }
-
-        public void release() {
-            List<Runnable> after;
-            synchronized (lock) {
-                if (released) {
-                    return;
-                }
-                released = true;
-                entry.busy--;
-                entry.lastUsed = clock.getAsLong();
-                after = new ArrayList<>();
-                if (entry.busy == 0) {
-                    List<String> loads = line.waitingLoads();
-                    if (entry.draining && !loads.isEmpty()) {
-                        residency.startUnload(entry, UnloadReason.EVICTED, "its room is needed by " + String.join(", ", loads),
-                                after);
-                    } else {
-                        entry.draining = false; // the load that needed its room was given up
-                        residency.scheduleIdleUnload(entry);
-                    }
-                }
-                after.addAll(pump());
-            }
-            after.forEach(Runnable::run);
-        }
     }
 
     private final Object lock = new Object();
@@ -181,6 +147,11 @@ public final class Scheduler {
      * future leaves the line. Fails when the model can never fit.
      */
     public CompletableFuture<Lease> acquire(String model) {
+        return acquire(model, null);
+    }
+
+    /** {@link #acquire(String)}, for a request that asks for its own {@code keepAlive} (null: the model's). */
+    public CompletableFuture<Lease> acquire(String model, KeepAlive keepAlive) {
         CompletableFuture<Lease> future = new CompletableFuture<>();
         List<Runnable> after;
         synchronized (lock) {
@@ -189,10 +160,10 @@ public final class Scheduler {
                 return CompletableFuture.failedFuture(new SchedulerException("the application is stopping"));
             }
             if (e.loaded && !e.unloading && (!e.draining || e.drainAdmitted++ < limits.fairness())) {
-                future.complete(grant(e));
+                future.complete(grant(e, keepAlive));
                 return future;
             }
-            line.add(e, future);
+            line.add(e, future, keepAlive);
             after = pump();
         }
         future.whenComplete((lease, failure) -> {
@@ -206,12 +177,17 @@ public final class Scheduler {
 
     /** Loads a model because an operator (or the start policy) asked, making room as a request would. */
     public CompletableFuture<Void> load(String model) {
+        return load(model, null);
+    }
+
+    /** {@link #load(String)}, keeping it loaded for {@code keepAlive} once idle (null: its configured keep-alive). */
+    public CompletableFuture<Void> load(String model, KeepAlive keepAlive) {
         CompletableFuture<Lease> place = new CompletableFuture<>();
         List<Runnable> after;
         synchronized (lock) {
             Entry e = require(model);
             e.loadAskedByPolicy = true;
-            line.add(e, place);
+            line.add(e, place, keepAlive);
             after = pump();
         }
         after.forEach(Runnable::run);
@@ -235,6 +211,30 @@ public final class Scheduler {
                 return CompletableFuture.completedFuture(null);
             }
             done = residency.startUnload(e, UnloadReason.OPERATOR, "an operator asked", after);
+        }
+        after.forEach(Runnable::run);
+        return done;
+    }
+
+    /**
+     * A request with nothing to answer sets how long {@code model} stays loaded once idle (Ollama's {@code keep_alive}
+     * on an empty generate): from now when it is idle, a {@link Duration#ZERO} one unloading it at once (the future
+     * completes once it is unloaded); else when its requests end. An unloaded model stays unloaded; a pinned one stays.
+     */
+    public CompletableFuture<Void> keepAlive(String model, KeepAlive keepAlive) {
+        List<Runnable> after = new ArrayList<>();
+        CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+        synchronized (lock) {
+            Entry e = require(model);
+            e.asked = keepAlive;
+            e.askedBy = ++e.asks; // it outlasts what the requests it serves now asked
+            if (e.busy == 0 && e.loaded && !e.unloading) {
+                if (Duration.ZERO.equals(e.keepAlive()) && !e.policy.pinned()) {
+                    done = residency.startUnload(e, UnloadReason.IDLE, "a request asked for a keep-alive of 0", after);
+                } else {
+                    residency.scheduleIdleUnload(e);
+                }
+            }
         }
         after.forEach(Runnable::run);
         return done;
@@ -310,7 +310,7 @@ public final class Scheduler {
                     continue; // it makes room for an earlier load: reloaded after that one
                 }
                 it.remove();
-                Lease lease = grant(e);
+                Lease lease = grant(e, w.keepAlive());
                 after.add(() -> {
                     if (!w.future().complete(lease)) {
                         lease.release();
@@ -361,11 +361,11 @@ public final class Scheduler {
         return false;
     }
 
-    private Lease grant(Entry e) {
+    private Lease grant(Entry e, KeepAlive keepAlive) {
         residency.cancelIdleTimer(e);
         e.busy++;
         e.lastUsed = clock.getAsLong();
-        return new Lease(e);
+        return new Lease(lock, residency, e, keepAlive, ++e.asks);
     }
 
     /**

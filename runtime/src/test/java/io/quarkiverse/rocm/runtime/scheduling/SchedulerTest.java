@@ -4,134 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 
 import org.junit.jupiter.api.Test;
 
-/**
- * The scheduler's decisions without processes: fake models, a fake clock and timer, and an executor the test runs by
- * hand, so every step is observed.
- */
-class SchedulerTest {
-
-    /** A model whose loads the test completes (or that complete at once). */
-    static final class FakeModel implements Model {
-        final String name;
-        final long bytes;
-        boolean autoComplete = true;
-        int loads, unloads;
-        boolean up;
-        CompletableFuture<Void> pending;
-        final List<String> events;
-
-        FakeModel(String name, long bytes, List<String> events) {
-            this.name = name;
-            this.bytes = bytes;
-            this.events = events;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public CompletableFuture<?> load() {
-            loads++;
-            events.add("load " + name);
-            pending = new CompletableFuture<>();
-            pending.thenRun(() -> up = true);
-            if (autoComplete) {
-                pending.complete(null);
-            }
-            return pending;
-        }
-
-        @Override
-        public void unload() {
-            unloads++;
-            up = false;
-            events.add("unload " + name);
-            if (pending != null && !pending.isDone()) {
-                pending.completeExceptionally(new IllegalStateException("stopped"));
-            }
-        }
-
-        @Override
-        public boolean loaded() {
-            return up;
-        }
-
-        @Override
-        public long bytes() {
-            return bytes;
-        }
-    }
-
-    final List<String> events = new ArrayList<>();
-    final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
-    final Executor executor = tasks::add;
-    long now;
-    final Map<Runnable, Long> timers = new HashMap<>();
-    final Timer timer = (task, delay) -> {
-        timers.put(task, now + delay.toNanos());
-        return () -> timers.remove(task);
-    };
-    final List<String> unloadReasons = new ArrayList<>();
-
-    Scheduler scheduler(Limits limits) {
-        Scheduler s = new Scheduler(limits, () -> now, timer, executor);
-        s.addListener(new LoadListener() {
-            @Override
-            public void unloaded(String model, UnloadReason reason) {
-                unloadReasons.add(model + ":" + reason);
-            }
-        });
-        return s;
-    }
-
-    FakeModel model(Scheduler s, String name, long bytes, Policy policy) {
-        FakeModel m = new FakeModel(name, bytes, events);
-        s.add(m, policy, false);
-        return m;
-    }
-
-    /** Runs what the executor was given, and what that gave it, until nothing is left. */
-    void runTasks() {
-        while (!tasks.isEmpty()) {
-            tasks.poll().run();
-        }
-    }
-
-    void advance(Duration d) {
-        now += d.toNanos();
-        for (Map.Entry<Runnable, Long> t : new HashMap<>(timers).entrySet()) {
-            if (t.getValue() <= now && timers.remove(t.getKey()) != null) {
-                t.getKey().run();
-            }
-        }
-        runTasks();
-    }
-
-    Scheduler.Lease lease(CompletableFuture<Scheduler.Lease> f) throws Exception {
-        runTasks();
-        assertThat(f).as("granted").isDone();
-        return f.get();
-    }
+/** The scheduler's decisions without processes ({@link SchedulerHarness}), every step observed. */
+class SchedulerTest extends SchedulerHarness {
 
     @Test
     void anIdleModelIsUnloadedAfterItsKeepAliveAndLoadedAgainOnTheNextRequest() throws Exception {
         Scheduler s = scheduler(Limits.NONE);
         FakeModel a = model(s, "a", 10, new Policy(Duration.ofMinutes(5), false));
         assertThat(s.status("a")).isEqualTo(Scheduler.Status.UNLOADED);
-        Scheduler.Lease l = lease(s.acquire("a"));
+        Lease l = lease(s.acquire("a"));
         assertThat(s.status("a")).isEqualTo(Scheduler.Status.LOADED);
         assertThat(s.unloadAt("a")).as("no unload while busy").isEqualTo(-1);
         advance(Duration.ofMinutes(10));
@@ -192,8 +80,8 @@ class SchedulerTest {
         Scheduler s = scheduler(new Limits(1, 0, 0));
         FakeModel a = model(s, "a", 10, Policy.FOREVER);
         FakeModel b = model(s, "b", 10, Policy.FOREVER);
-        Scheduler.Lease streaming = lease(s.acquire("a"));
-        CompletableFuture<Scheduler.Lease> forB = s.acquire("b");
+        Lease streaming = lease(s.acquire("a"));
+        CompletableFuture<Lease> forB = s.acquire("b");
         runTasks();
         assertThat(forB).as("waits while a streams").isNotDone();
         assertThat(a.unloads).isZero();
@@ -214,7 +102,7 @@ class SchedulerTest {
         lease(s.acquire("pinned")).release();
         advance(Duration.ofHours(1));
         assertThat(pinned.unloads).as("not even when idle with keep-alive 0").isZero();
-        CompletableFuture<Scheduler.Lease> other = s.acquire("other");
+        CompletableFuture<Lease> other = s.acquire("other");
         runTasks();
         assertThatThrownBy(other::get).isInstanceOf(ExecutionException.class)
                 .hasMessageContaining("model 'other' cannot be loaded: quarkus.rocm.max-loaded=1")
@@ -227,7 +115,7 @@ class SchedulerTest {
         Scheduler s = scheduler(Limits.NONE);
         FakeModel a = model(s, "a", 10, Policy.FOREVER);
         a.autoComplete = false;
-        List<CompletableFuture<Scheduler.Lease>> all = new ArrayList<>();
+        List<CompletableFuture<Lease>> all = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             all.add(s.acquire("a"));
         }
@@ -242,7 +130,7 @@ class SchedulerTest {
         assertThat(all).allSatisfy(f -> assertThat(f).isDone());
         assertThat(s.loads("a")).isEqualTo(1);
         assertThat(s.loadNanos("a")).isEqualTo(Duration.ofSeconds(3).toNanos());
-        for (CompletableFuture<Scheduler.Lease> f : all) {
+        for (CompletableFuture<Lease> f : all) {
             f.get().release();
         }
         assertThat(a.loads).isEqualTo(1);
@@ -253,7 +141,7 @@ class SchedulerTest {
         Scheduler s = scheduler(Limits.NONE);
         FakeModel a = model(s, "a", 10, new Policy(Duration.ofMinutes(5), false));
         a.autoComplete = false;
-        CompletableFuture<Scheduler.Lease> request = s.acquire("a");
+        CompletableFuture<Lease> request = s.acquire("a");
         runTasks();
         request.cancel(false);
         runTasks();
@@ -274,8 +162,8 @@ class SchedulerTest {
         Scheduler s = scheduler(new Limits(0, 0, 0, true));
         FakeModel a = model(s, "a", 10, Policy.FOREVER);
         a.autoComplete = false;
-        CompletableFuture<Scheduler.Lease> first = s.acquire("a");
-        CompletableFuture<Scheduler.Lease> second = s.acquire("a");
+        CompletableFuture<Lease> first = s.acquire("a");
+        CompletableFuture<Lease> second = s.acquire("a");
         runTasks();
         assertThat(s.waiting()).isEqualTo(2);
         first.cancel(false);
@@ -296,7 +184,7 @@ class SchedulerTest {
         FakeModel a = model(s, "a", 10, Policy.FOREVER);
         a.autoComplete = false;
         CompletableFuture<Void> asked = s.load("a");
-        CompletableFuture<Scheduler.Lease> request = s.acquire("a");
+        CompletableFuture<Lease> request = s.acquire("a");
         runTasks();
         request.cancel(false);
         runTasks();
@@ -313,9 +201,9 @@ class SchedulerTest {
         Scheduler s = scheduler(new Limits(1, 0, fairness));
         model(s, "a", 10, Policy.FOREVER);
         model(s, "b", 10, Policy.FOREVER);
-        Scheduler.Lease streaming = lease(s.acquire("a"));
+        Lease streaming = lease(s.acquire("a"));
         // b, a, b, a, ... while a streams: a takes `fairness` more requests, b's join one load
-        List<CompletableFuture<Scheduler.Lease>> forA = new ArrayList<>(), forB = new ArrayList<>();
+        List<CompletableFuture<Lease>> forA = new ArrayList<>(), forB = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             forB.add(s.acquire("b"));
             forA.add(s.acquire("a"));
@@ -325,7 +213,7 @@ class SchedulerTest {
                 .isEqualTo(fairness);
         assertThat(forB).allSatisfy(f -> assertThat(f).isNotDone());
         streaming.release();
-        for (CompletableFuture<Scheduler.Lease> f : forA) {
+        for (CompletableFuture<Lease> f : forA) {
             if (f.isDone()) {
                 f.get().release();
             }
@@ -333,7 +221,7 @@ class SchedulerTest {
         runTasks();
         assertThat(forB).as("every b request, after one swap").allSatisfy(f -> assertThat(f).isDone());
         assertThat(events.stream().filter(e -> e.startsWith("load")).count()).as("loads: a, then b").isEqualTo(2);
-        for (CompletableFuture<Scheduler.Lease> f : forB) {
+        for (CompletableFuture<Lease> f : forB) {
             f.get().release();
         }
         runTasks();
@@ -357,7 +245,7 @@ class SchedulerTest {
         assertThat(a.unloads).as("a (least recently used) makes room for c").isEqualTo(1);
         assertThat(b.unloads).as("b + c = 80 fit").isZero();
         assertThat(c.loads).isEqualTo(1);
-        CompletableFuture<Scheduler.Lease> huge = s.acquire("huge");
+        CompletableFuture<Lease> huge = s.acquire("huge");
         runTasks();
         assertThatThrownBy(huge::get).hasMessageContaining("model 'huge' needs about 150 MiB but the memory budget is"
                 + " 100 MiB (quarkus.rocm.memory-budget)");
@@ -369,7 +257,7 @@ class SchedulerTest {
         Scheduler s = scheduler(Limits.NONE);
         FakeModel a = model(s, "a", 10, Policy.FOREVER);
         a.autoComplete = false;
-        CompletableFuture<Scheduler.Lease> one = s.acquire("a"), two = s.acquire("a");
+        CompletableFuture<Lease> one = s.acquire("a"), two = s.acquire("a");
         runTasks();
         a.pending.completeExceptionally(new IllegalStateException("llama-server exited with code 1"));
         runTasks();
@@ -385,7 +273,7 @@ class SchedulerTest {
     void anOperatorUnloadsAnIdleModelButNotABusyOne() throws Exception {
         Scheduler s = scheduler(Limits.NONE);
         FakeModel a = model(s, "a", 10, Policy.FOREVER);
-        Scheduler.Lease busy = lease(s.acquire("a"));
+        Lease busy = lease(s.acquire("a"));
         assertThat(s.unload("a")).isCompletedExceptionally();
         busy.release();
         CompletableFuture<Void> unload = s.unload("a");
