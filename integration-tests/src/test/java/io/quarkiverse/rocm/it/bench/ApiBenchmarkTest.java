@@ -62,6 +62,7 @@ class ApiBenchmarkTest {
         java.addAll(List.of("-jar", jar.toString()));
         Process app = new ProcessBuilder(java).redirectErrorStream(true).redirectOutput(appLog).start();
         Process direct = null;
+        Process second = null;
         Nginx nginx = null;
         try {
             waitFor200("http://127.0.0.1:" + appPort + "/q/health/ready", app, appLog);
@@ -167,6 +168,12 @@ class ApiBenchmarkTest {
             report.line(String.format("Application RSS while serving 16 streams: %.0f MB (max).", maxRss.get() / 1e6));
             report.line(String.format("Ready: application %.0f ms after its JVM was spawned (its llama-servers"
                     + " included); a llama-server alone %.0f ms.", appReadyMs, directReadyMs));
+            int secondPort = freePort();
+            second = new ProcessBuilder(withPort(serverCommand(app.toHandle(), "second"), secondPort))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            waitFor200("http://127.0.0.1:" + secondPort + "/health", second, null);
+            RoutesBenchmark.run(report, RoutesBenchmark.routes(appPort, directPort, secondPort), pid, RUN_REQUESTS, PAIRS * 2,
+                    CPU_REQUESTS / 3);
             report.write();
             r.chart("target/benchmark-api.png");
         } finally {
@@ -175,6 +182,9 @@ class ApiBenchmarkTest {
             }
             if (direct != null) {
                 direct.destroyForcibly();
+            }
+            if (second != null) {
+                second.destroyForcibly();
             }
             app.destroy();
             app.waitFor();

@@ -75,7 +75,8 @@ class ChatModelBenchmarkTest {
                         .build())
                 .build();
         ChatRequest openAiRequest = ChatRequest.builder().messages(UserMessage.from("Hello, who are you?")).build();
-        Load.Target direct = new Load.Target("llama-server", e.baseUrl() + "/v1/chat/completions", true, e.apiKey());
+        Load.Target direct = new Load.Target("llama-server", e.baseUrl() + "/v1/chat/completions", true, e.apiKey(),
+                Load.Shape.CHAT);
         for (int i = 0; i < 5; i++) { // JIT of both paths
             run(rocm, rocmRequest, 500, 2);
             run(openAi, openAiRequest, 500, 2);

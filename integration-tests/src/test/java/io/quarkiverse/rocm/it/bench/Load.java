@@ -18,8 +18,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The load of the benchmark: streamed chat completions over plain HTTP/1.1 from {@code concurrency} clients, as an
- * OpenAI client sends them, against llama-server itself or the application's API.
+ * The load of the benchmark: streamed answers over plain HTTP/1.1 from {@code concurrency} clients, as an OpenAI (or
+ * Anthropic, or Ollama) client asks for them, against llama-server itself or the application's API.
  */
 final class Load {
 
@@ -32,10 +32,63 @@ final class Load {
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    /** Where requests go; {@code direct} ones close their connection after a stream; {@code key} if it needs one. */
-    record Target(String name, String url, boolean direct, String key) {
+    /**
+     * What a stream is asked and read as: OpenAI's chat completions, for a given number of tokens ({@code ignore_eos});
+     * or, for every API, the model's own answer (at most 64 tokens): Responses, Messages, Ollama's chat, and chat
+     * completions as Ollama's translation sends them. The lines that carry a piece of the answer and the one that ends it.
+     */
+    enum Shape {
+        CHAT("\"content\":\"", "data: [DONE]"),
+        CHAT_ANSWER("\"content\":\"", "data: [DONE]"),
+        RESPONSES("\"type\":\"response.output_text.delta\"", "event: response.completed"),
+        MESSAGES("\"type\":\"text_delta\"", "event: message_stop"),
+        OLLAMA("\"done\":false", "\"done\":true");
+
+        private final String piece;
+        private final String end;
+
+        Shape(String piece, String end) {
+            this.piece = piece;
+            this.end = end;
+        }
+
+        String body(int maxTokens) {
+            String messages = "\"messages\":[{\"role\":\"user\",\"content\":\"Hello, who are you?\"}]";
+            return switch (this) {
+                case CHAT -> "{\"model\":\"default\"," + messages + ",\"temperature\":0,\"stream\":true,"
+                        + "\"ignore_eos\":true,\"max_tokens\":" + maxTokens + "}";
+                case CHAT_ANSWER -> "{\"model\":\"default\"," + messages + ",\"temperature\":0,\"stream\":true,"
+                        + "\"max_tokens\":64}";
+                case RESPONSES -> "{\"model\":\"default\",\"input\":\"Hello, who are you?\",\"temperature\":0,"
+                        + "\"stream\":true,\"max_output_tokens\":64}";
+                // the demo's default model has adapters, for which the application refuses Messages: its second model
+                case MESSAGES -> "{\"model\":\"second\"," + messages + ",\"temperature\":0,\"stream\":true,"
+                        + "\"max_tokens\":64}";
+                case OLLAMA -> "{\"model\":\"default\"," + messages + ",\"stream\":true,"
+                        + "\"options\":{\"temperature\":0,\"num_predict\":64}}";
+            };
+        }
+
+        boolean piece(String line) {
+            return (this == OLLAMA || line.startsWith("data: ")) && line.contains(piece);
+        }
+
+        boolean end(String line) {
+            return this == OLLAMA || this == CHAT || this == CHAT_ANSWER ? line.contains(end) : line.equals(end);
+        }
+    }
+
+    /**
+     * Where requests go, and in which {@code shape}; {@code direct} ones close their connection after a stream;
+     * {@code key} if it needs one.
+     */
+    record Target(String name, String url, boolean direct, String key, Shape shape) {
         Target(String name, String url, boolean direct) {
-            this(name, url, direct, null);
+            this(name, url, direct, null, Shape.CHAT);
+        }
+
+        Target(String name, String url, boolean direct, Shape shape) {
+            this(name, url, direct, null, shape);
         }
     }
 
@@ -60,13 +113,8 @@ final class Load {
         return s[Math.min(s.length - 1, (int) Math.round(p * (s.length - 1)))];
     }
 
-    static String body(int maxTokens) {
-        return "{\"model\":\"default\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello, who are you?\"}],"
-                + "\"temperature\":0,\"stream\":true,\"ignore_eos\":true,\"max_tokens\":" + maxTokens + "}";
-    }
-
     static Result run(Target target, int requests, int concurrency, int maxTokens) throws Exception {
-        String body = body(maxTokens);
+        String body = target.shape().body(maxTokens);
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         AtomicInteger next = new AtomicInteger();
         double[] ttft = new double[requests];
@@ -116,18 +164,18 @@ final class Load {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
-                if (line.startsWith("data: ") && line.contains("\"content\":\"")) {
+                if (t.shape().piece(line)) {
                     if (first == 0) {
                         first = System.nanoTime();
                     }
                     tokens++;
-                } else if (line.equals("data: [DONE]")) {
+                } else if (t.shape().end(line)) {
                     done = true;
                 }
             }
         }
         if (!done) {
-            throw new IllegalStateException(t.name() + ": the stream ended without [DONE]");
+            throw new IllegalStateException(t.name() + ": the stream ended without its last event");
         }
         return new long[] { first - start, tokens };
     }
