@@ -151,6 +151,9 @@ public interface ModelConfig {
     @WithDefault("false")
     boolean pinned();
 
+    /** The prompt cache of its slots. */
+    KvCacheConfig kvCache();
+
     /**
      * The loopback port llama-server listens on. Default {@code 0}: a free port chosen by the kernel, so two
      * applications never collide.

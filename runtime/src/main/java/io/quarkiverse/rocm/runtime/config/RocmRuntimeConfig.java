@@ -149,6 +149,12 @@ public interface RocmRuntimeConfig {
     OllamaConfig ollama();
 
     /**
+     * Prompt caches saved while their models are not loaded ({@code kv-cache.hibernate}).
+     */
+    @ConfigDocSection
+    HibernationConfig hibernation();
+
+    /**
      * The Hugging Face hub and the cache of models named by {@code model.hf-repo}.
      */
     @ConfigDocSection

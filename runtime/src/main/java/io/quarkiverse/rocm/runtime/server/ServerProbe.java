@@ -11,7 +11,7 @@ import java.util.Optional;
 /**
  * The supervisor's own requests to a llama-server, on the JDK's HTTP client (no Vert.x, so the supervisor stays plain
  * Java), or over its Unix domain socket ({@link UnixHttp}): {@code /health} while it starts, {@code /props} once it is
- * ready, {@code /slots} for the canary, and the probes of remote replicas.
+ * ready, {@code /slots} for the canary and the saves and restores of its slots, and the probes of remote replicas.
  */
 public final class ServerProbe {
 
@@ -74,6 +74,28 @@ public final class ServerProbe {
     /** {@code GET base + path} of a remote llama-server. */
     public static Answer get(URI base, String path, String apiKey, Duration timeout) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).GET();
+        return send(b, apiKey, timeout);
+    }
+
+    /** {@code POST path} with a JSON body to a local server at {@code at} (a TCP port or a socket). */
+    public static Answer post(Endpoint at, String path, String json, Duration timeout) {
+        if (at.socket() != null) {
+            return UnixHttp.send(java.nio.file.Path.of(at.socket()), "POST", path, at.apiKey(), json, timeout);
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + at.host() + ":" + at.port() + path))
+                .timeout(timeout).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        return send(b, at.apiKey(), timeout);
+    }
+
+    /** {@code GET path} of a local server at {@code at}, with its answer. */
+    public static Answer get(Endpoint at, String path, Duration timeout) {
+        return at.socket() != null ? UnixHttp.get(java.nio.file.Path.of(at.socket()), path, at.apiKey(), timeout)
+                : send(HttpRequest.newBuilder(URI.create("http://" + at.host() + ":" + at.port() + path))
+                        .timeout(timeout).GET(), at.apiKey(), timeout);
+    }
+
+    private static Answer send(HttpRequest.Builder b, String apiKey, Duration timeout) {
         if (apiKey != null) {
             b.header("Authorization", "Bearer " + apiKey);
         }

@@ -13,9 +13,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The supervisor's {@code GET}s to a local llama-server on a Unix domain socket: the JDK's HTTP client speaks TCP
- * only. One HTTP/1.0 request per connection (the server answers and closes), read within a deadline; the answer's
- * status and body. Used for {@code /health}, {@code /props} and {@code /slots}; requests go through Vert.x.
+ * The supervisor's requests to a local llama-server on a Unix domain socket: the JDK's HTTP client speaks TCP only.
+ * One HTTP/1.0 request per connection (the server answers and closes), read within a deadline; the answer's status
+ * and body. Used for {@code /health}, {@code /props}, {@code /slots} and its saves and restores; requests go through
+ * Vert.x.
  */
 final class UnixHttp {
 
@@ -26,14 +27,25 @@ final class UnixHttp {
     }
 
     static ServerProbe.Answer get(Path socket, String path, String apiKey, Duration timeout) {
+        return send(socket, "GET", path, apiKey, null, timeout);
+    }
+
+    /** {@code method path}, with a JSON {@code body} unless null. */
+    static ServerProbe.Answer send(Path socket, String method, String path, String apiKey, String body,
+            Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
                 Selector selector = Selector.open()) {
             channel.connect(UnixDomainSocketAddress.of(socket)); // local: done at once, or refused
             channel.configureBlocking(false);
-            ByteBuffer request = ByteBuffer.wrap(("GET " + path + " HTTP/1.0\r\nHost: localhost\r\n"
-                    + (apiKey == null ? "" : "Authorization: Bearer " + apiKey + "\r\n") + "\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+            byte[] head = (method + " " + path + " HTTP/1.0\r\nHost: localhost\r\n"
+                    + (apiKey == null ? "" : "Authorization: Bearer " + apiKey + "\r\n")
+                    + (body == null ? ""
+                            : "Content-Type: application/json\r\nContent-Length: " + content.length
+                                    + "\r\n")
+                    + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            ByteBuffer request = ByteBuffer.allocate(head.length + content.length).put(head).put(content).flip();
             SelectionKey key = channel.register(selector, SelectionKey.OP_WRITE);
             while (request.hasRemaining()) {
                 if (!await(selector, deadline)) {

@@ -9,6 +9,7 @@ import java.util.Optional;
 import io.quarkiverse.rocm.runtime.config.RocmRuntimeConfig;
 import io.quarkiverse.rocm.runtime.gguf.GgufMetadata;
 import io.quarkiverse.rocm.runtime.gpu.GpuDevice;
+import io.quarkiverse.rocm.runtime.hibernation.SlotCaches;
 import io.quarkiverse.rocm.runtime.process.CommandLine;
 import io.quarkiverse.rocm.runtime.rpc.RpcWorkers;
 import io.quarkiverse.rocm.runtime.scheduling.Policy;
@@ -39,13 +40,14 @@ import io.quarkiverse.rocm.runtime.scheduling.Policy;
  * @param unixSocket whether it listens on a Unix domain socket rather than a loopback port
  * @param adapters its LoRA adapters
  * @param projector its multimodal projector, if it reads images
+ * @param slotCaches where its slots' prompt caches are saved while it is not loaded, if they are ({@code kv-cache.hibernate})
  */
 public record LocalSpec(String name, String alias, CommandLine command, String binaryVersion, GgufMetadata model,
         int contextSize, int parallel, Map<String, String> environment, int port,
         boolean embeddings, boolean reranking, Duration startupTimeout, Duration stopTimeout, RestartPolicy restart,
         Duration canaryInterval, Duration canaryTimeout, List<GpuDevice> gpus, long plannedBytes,
         Policy policy, RpcWorkers rpcWorkers, boolean unixSocket, Adapters adapters,
-        Optional<Path> projector) implements LoadableSpec {
+        Optional<Path> projector, Optional<SlotCaches> slotCaches) implements LoadableSpec {
 
     /** The llama-server binary. */
     public Path binary() {

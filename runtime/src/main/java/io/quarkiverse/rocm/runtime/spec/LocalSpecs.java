@@ -17,6 +17,7 @@ import io.quarkiverse.rocm.runtime.gguf.GgufReader;
 import io.quarkiverse.rocm.runtime.gpu.GpuDevice;
 import io.quarkiverse.rocm.runtime.gpu.GpuSelection;
 import io.quarkiverse.rocm.runtime.gpu.VramPreflight;
+import io.quarkiverse.rocm.runtime.hibernation.SlotCaches;
 import io.quarkiverse.rocm.runtime.process.BinaryLocator;
 import io.quarkiverse.rocm.runtime.process.CommandLine;
 import io.quarkiverse.rocm.runtime.rpc.RpcWorkers;
@@ -129,6 +130,8 @@ final class LocalSpecs {
         String alias = ModelCatalog.alias(name, m);
         List<String> args = LlamaServerArgs.of(file, alias, kvTokens, parallel, m, workers, speculation, adapters,
                 projector);
+        Optional<SlotCaches> slotCaches = slotCaches(config, name, alias, m, file, binary, version, args);
+        slotCaches.ifPresent(c -> args.addAll(c.flags()));
 
         Map<String, String> processEnv = new LinkedHashMap<>(selection.environment());
         processEnv.putAll(m.env());
@@ -138,7 +141,22 @@ final class LocalSpecs {
                 // planned as an even split with the workers (llama.cpp splits by free memory); measured after the load
                 estimate.total() / (workers.workers().size() + 1),
                 new Policy(m.keepAlive().orElse(null), m.pinned()), workers,
-                unixSockets && config.unixSocket() && m.port() == 0, adapters, projector.file());
+                unixSockets && config.unixSocket() && m.port() == 0, adapters, projector.file(), slotCaches);
+    }
+
+    /** Where its slots' prompt caches hibernate ({@code kv-cache.hibernate}), valid for this start of it. */
+    private static Optional<SlotCaches> slotCaches(RocmRuntimeConfig config, String name, String alias, ModelConfig m,
+            Path file, Path binary, String version, List<String> args) {
+        if (!m.kvCache().hibernate()) {
+            return Optional.empty();
+        }
+        if (m.embeddings() || m.reranking()) {
+            throw new ConfigurationException(ServerSpec.property(name, "kv-cache.hibernate") + "=true is for models"
+                    + " that generate: '" + ModelCatalog.displayName(name, m) + "' serves "
+                    + (m.embeddings() ? "embeddings" : "reranking") + ", whose requests keep no prompt cache. Remove it.");
+        }
+        return Optional.of(SlotCaches.of(alias, config.hibernation().dir(), file, binary, version, args,
+                config.hibernation().maxDisk().asLongValue()));
     }
 
     /** The model's RPC workers, validated; the binary must be able to use them. */

@@ -6,9 +6,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.quarkiverse.rocm.runtime.process.LlamaServerProcess;
 import io.quarkiverse.rocm.runtime.rpc.RpcConnections;
 import io.quarkiverse.rocm.runtime.rpc.RpcWorkers;
 import io.quarkiverse.rocm.runtime.server.Endpoint;
+import io.quarkiverse.rocm.runtime.server.ModelServer;
 import io.quarkiverse.rocm.runtime.server.ServerProbe;
 import io.quarkiverse.rocm.runtime.spec.LocalSpec;
 
@@ -79,6 +81,21 @@ final class Canary {
             }
             inFlight = false;
         });
+    }
+
+    /**
+     * Why a server in state {@code s} (for {@code reason}) with process {@code p} is not alive: failed, or when ready
+     * its process gone or the canary's {@link #problem()}; null for one that is, or that is starting or restarting
+     * (it is recovering).
+     */
+    String livenessProblem(ModelServer.State s, String reason, LlamaServerProcess p) {
+        if (s == ModelServer.State.FAILED) {
+            return "failed: " + reason;
+        }
+        if (s != ModelServer.State.READY) {
+            return null;
+        }
+        return p == null || !p.isAlive() ? "the process is gone" : problem();
     }
 
     /** Why the last probe failed, or one hangs, or null when the server answers. */

@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 import io.quarkiverse.rocm.runtime.gpu.GpuDevice;
+import io.quarkiverse.rocm.runtime.hibernation.Hibernator;
 import io.quarkiverse.rocm.runtime.process.DaemonThreads;
 import io.quarkiverse.rocm.runtime.process.LlamaServerProcess;
 import io.quarkiverse.rocm.runtime.process.OutputLog;
@@ -51,6 +52,7 @@ public final class LocalServer extends LifecycleServer {
     private final Canary canary;
     private final Exits exits;
     private final Route route = new ProcessRoute(this);
+    private final Hibernation hibernation;
     private volatile int restarts;
 
     // guarded by lock
@@ -66,6 +68,12 @@ public final class LocalServer extends LifecycleServer {
         this.crashes = new CrashPolicy(spec.restart());
         this.canary = new Canary(spec, TIMER, PROBES);
         this.exits = new Exits(spec.rpcWorkers(), PROBES);
+        this.hibernation = new Hibernation(spec, PROBES);
+    }
+
+    /** What saves and restores its slots' prompt caches ({@code kv-cache.hibernate}), if anything does. */
+    public Optional<Hibernator> hibernator() {
+        return hibernation.hibernator();
     }
 
     @Override
@@ -156,15 +164,20 @@ public final class LocalServer extends LifecycleServer {
     @Override
     public void stop() {
         LlamaServerProcess p;
+        Endpoint served;
         synchronized (lock) {
             if (in(State.STOPPED, State.STOPPING)) {
                 return;
             }
             p = process;
+            served = state() == State.READY ? endpoint : null;
             endLaunch();
             transition(State.STOPPING, "stopping");
         }
         if (p != null && p.isAlive()) {
+            if (served != null) { // no request comes any more: its slots' caches are what its conversations left
+                hibernation.save(served);
+            }
             long t0 = System.nanoTime();
             int exit = p.stop(spec.stopTimeout());
             LOG.infof("Stopped llama-server '%s' (pid %d, exit %d) in %d ms", spec.displayName(), p.pid(), exit,
@@ -182,6 +195,11 @@ public final class LocalServer extends LifecycleServer {
     private void launch() {
         synchronized (lock) {
             if (!in(State.STARTING, State.RESTARTING)) {
+                return;
+            }
+            Optional<String> cannot = hibernation.prepare();
+            if (cannot.isPresent()) {
+                fail(null, cannot.get());
                 return;
             }
             launch = new Launch(spec, files, output, TIMER, PROBES, outcome);
@@ -227,6 +245,10 @@ public final class LocalServer extends LifecycleServer {
 
         @Override
         public void ready(Launch l, LlamaServerProcess p, Endpoint at, ServerProps fetched, long ms) {
+            hibernation.restoreThen(at, () -> becameReady(l, p, at, fetched, ms)); // before its first request
+        }
+
+        private void becameReady(Launch l, LlamaServerProcess p, Endpoint at, ServerProps fetched, long ms) {
             synchronized (lock) {
                 if (!current(l) || process != p || !p.isAlive()) {
                     return;
@@ -258,27 +280,14 @@ public final class LocalServer extends LifecycleServer {
         }
     };
 
-    /**
-     * Not failed, and when ready its process is alive and the last canary answered (one that hangs longer than the
-     * canary timeout counts as failed). A starting or restarting server is alive: it is recovering.
-     */
+    /** Not failed, and when ready its process is alive and the last canary answered ({@link Canary}). */
     @Override
     public String livenessProblem() {
-        State s = state();
         LlamaServerProcess p;
         synchronized (lock) {
             p = process;
         }
-        if (s == State.FAILED) {
-            return "failed: " + reason();
-        }
-        if (s != State.READY) {
-            return null; // recovering
-        }
-        if (p == null || !p.isAlive()) {
-            return "the process is gone";
-        }
-        return canary.problem();
+        return canary.livenessProblem(state(), reason(), p);
     }
 
     /**
