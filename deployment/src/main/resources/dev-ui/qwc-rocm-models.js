@@ -12,7 +12,8 @@ import '@qomponent/qui-badge';
 
 /**
  * Every model's llama-server, live: state (with a progress bar while its file is pulled), process, context, restarts,
- * VRAM, LoRA adapters and multimodal projector, GGUF metadata, command line; the model cache with its files' sizes, and
+ * VRAM, LoRA adapters and multimodal projector, saved prompt caches (.saved-caches, deleted by .drop-caches), GGUF
+ * metadata, command line; the model cache with its files' sizes, and
  * a pull of a model by name into it.
  *
  * Hooks for DevUiBrowserTest (the grids render their cells into their own light DOM, so these are found from this
@@ -171,12 +172,36 @@ export class QwcRocmModels extends LitElement {
                 ${m.projector ? html`
                     <div class="extra projector"><span class="label">Projector:</span>
                         <span title="${m.projector}">${this._fileName(m.projector)}</span></div>` : ''}
+                ${m.savedCaches ? this._savedCaches(m) : ''}
                 <vaadin-button theme="tertiary small" class="toggle-details" @click=${() => this._toggle(m)}
                                title="GGUF metadata and llama-server command line">
                     <vaadin-icon icon="font-awesome-solid:${opened ? 'caret-down' : 'caret-right'}" slot="prefix"></vaadin-icon>
                     ${opened ? 'Hide details' : 'Details'}
                 </vaadin-button>
             </div>`;
+    }
+
+    /** Its prompt caches saved while it is not loaded (kv-cache.hibernate), with the button that deletes them. */
+    _savedCaches(m) {
+        const c = m.savedCaches;
+        const slots = Object.entries(c.slots);
+        const tokens = slots.reduce((sum, [, n]) => sum + n, 0);
+        return html`
+            <div class="extra saved-caches" id="saved-caches-${m.alias}"><span class="label">Saved prompt caches:</span>
+                <span class="saved" title="${c.dir}">${c.refused ? `not saved: ${c.refused}`
+                    : slots.length === 0 ? 'none'
+                    : `${slots.length} slot(s), ${tokens} tokens, ${(c.bytes / 1024).toFixed(0)} KiB`}</span>
+                <span class="muted">(${c.saves} saved, ${c.restores} restored, ${c.tokensRestored} tokens spared)</span>
+                ${slots.length > 0 ? html`<vaadin-button theme="tertiary small" class="drop-caches"
+                        @click=${() => this._dropCaches(m)}>
+                        <vaadin-icon icon="font-awesome-solid:trash" slot="prefix"></vaadin-icon>Delete</vaadin-button>` : ''}
+            </div>`;
+    }
+
+    _dropCaches(m) {
+        this.jsonRpc.dropCaches({ name: m.name }).then(response => {
+            this._messages = { ...this._messages, [m.name]: response.result };
+        });
     }
 
     _state(m) {

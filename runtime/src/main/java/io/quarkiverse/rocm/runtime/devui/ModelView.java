@@ -24,7 +24,20 @@ public record ModelView(String name, String alias, String state, String reason, 
         int parallel, int restarts, String lastExit, boolean embeddings, String summary, Long canaryMillis,
         List<Gpu> gpus, Map<String, Object> gguf, List<String> commandLine, String scheduled, Long unloadInSeconds,
         boolean pinned, int busy, Integer downloadPercent, List<String> capabilities, List<Adapter> adapters,
-        String projector) {
+        String projector, SavedCaches savedCaches) {
+
+    /**
+     * Its slots' prompt caches saved while it is not loaded ({@code kv-cache.hibernate}): the slots and their tokens,
+     * the files' bytes, and why its llama-server does not save them (or null).
+     */
+    public record SavedCaches(String dir, Map<Integer, Long> slots, long bytes, String refused, long saves,
+            long restores, long tokensRestored) {
+
+        static SavedCaches of(io.quarkiverse.rocm.runtime.hibernation.Hibernator h) {
+            return new SavedCaches(h.caches().dir().toString(), h.saved(), h.savedBytes(), h.refused(), h.saves(),
+                    h.restores(), h.tokensRestored());
+        }
+    }
 
     /** A LoRA adapter of the model: a chat model of its own, by its name. */
     public record Adapter(String name, String file, double scale, long bytes) {
@@ -53,7 +66,8 @@ public record ModelView(String name, String alias, String state, String reason, 
                 pull.map(PullProgress::percent).orElse(null), Capabilities.of(s),
                 s.spec().adapters().list().stream()
                         .map(a -> new Adapter(a.name(), a.file().toString(), a.scale(), a.bytes())).toList(),
-                s.spec().projector().map(Object::toString).orElse(null));
+                s.spec().projector().map(Object::toString).orElse(null),
+                s.hibernator().map(SavedCaches::of).orElse(null));
     }
 
     /** Seconds until a planned idle unload, or null. */

@@ -116,6 +116,12 @@ public class RocmJsonRpcService {
                 : "not unloaded: " + (failure.getCause() != null ? failure.getCause() : failure).getMessage());
     }
 
+    /** Deletes a model's saved prompt caches ({@code kv-cache.hibernate}): its next start evaluates prompts anew. */
+    public String dropCaches(String name) {
+        return servers.require(name).hibernator().map(h -> "deleted " + (h.drop() >> 10) + " KiB of saved prompt caches")
+                .orElse("model '" + name + "' saves no prompt caches (kv-cache.hibernate is off)");
+    }
+
     /** The last exchanges with the models (the API's and the chat model's), the newest first. */
     public List<RecentExchanges.Row> getExchanges() {
         return exchanges.rows();

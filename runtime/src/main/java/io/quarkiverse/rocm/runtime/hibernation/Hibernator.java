@@ -115,6 +115,19 @@ public final class Hibernator {
         return out;
     }
 
+    /** The bytes its saved caches take on disk now. */
+    public long savedBytes() {
+        long bytes = 0;
+        for (int id : saved().keySet()) {
+            try {
+                bytes += Files.size(slotFile(id));
+            } catch (IOException e) {
+                // deleted meanwhile (the disk budget)
+            }
+        }
+        return bytes;
+    }
+
     /** Saves the caches of {@code slots} slots of the server at {@code at}, which is about to be stopped. */
     public void save(Endpoint at, int slots) {
         if (refused != null) {

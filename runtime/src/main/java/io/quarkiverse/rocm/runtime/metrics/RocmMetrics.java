@@ -19,7 +19,7 @@ import io.vertx.core.Vertx;
 /**
  * The extension's Micrometer metrics, one binder per concern: the servers ({@link ServerMeters}), which models run
  * ({@link SchedulerMeters}), the remote replicas ({@link ReplicaMeters}), the pulls of models by name
- * ({@link PullMeters}), every request ({@link RequestMeters}, which
+ * ({@link PullMeters}), the saved prompt caches ({@link HibernationMeters}), every request ({@link RequestMeters}, which
  * this bean is as the clients' {@link ExchangeObserver}), and llama-server's own metrics bridged
  * ({@link LlamaCppBridge}).
  */
@@ -46,7 +46,7 @@ public class RocmMetrics implements ExchangeObserver {
 
     void start(@Observes StartupEvent event) {
         for (MeterBinder binder : List.of(new ServerMeters(servers, clients), new SchedulerMeters(servers),
-                new ReplicaMeters(servers), new PullMeters(servers.puller()))) {
+                new ReplicaMeters(servers), new PullMeters(servers.puller()), new HibernationMeters(servers))) {
             binder.bindTo(registry);
         }
         LlamaCppBridge bridge = new LlamaCppBridge(registry, servers, clients);

@@ -142,6 +142,11 @@ public interface ModelServer {
         return OutputLog.NONE;
     }
 
+    /** What saves and restores its slots' prompt caches ({@code kv-cache.hibernate}); empty when nothing does. */
+    default Optional<io.quarkiverse.rocm.runtime.hibernation.Hibernator> hibernator() {
+        return Optional.empty();
+    }
+
     /** The command line of the last start, secrets redacted; empty before the first start or for replicas. */
     default List<String> commandLine() {
         return List.of();

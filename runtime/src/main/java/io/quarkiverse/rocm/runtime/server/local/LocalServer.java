@@ -71,7 +71,7 @@ public final class LocalServer extends LifecycleServer {
         this.hibernation = new Hibernation(spec, PROBES);
     }
 
-    /** What saves and restores its slots' prompt caches ({@code kv-cache.hibernate}), if anything does. */
+    @Override
     public Optional<Hibernator> hibernator() {
         return hibernation.hibernator();
     }

@@ -249,6 +249,12 @@ public final class PulledServer extends LifecycleServer {
     }
 
     @Override
+    public Optional<io.quarkiverse.rocm.runtime.hibernation.Hibernator> hibernator() {
+        LocalServer s = server;
+        return s == null ? Optional.empty() : s.hibernator();
+    }
+
+    @Override
     public List<GpuDevice> gpus() {
         LocalServer s = server;
         return s == null ? List.of() : s.gpus();
