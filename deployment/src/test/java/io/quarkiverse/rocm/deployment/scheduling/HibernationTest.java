@@ -35,13 +35,7 @@ public class HibernationTest {
             .overrideConfigKey("quarkus.rocm.hibernation.dir", DIR.toString());
 
     static { // what an earlier run saved would be restored at the start
-        try (var files = java.nio.file.Files.walk(DIR)) {
-            files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(java.io.File::delete);
-        } catch (java.nio.file.NoSuchFileException e) {
-            // a first run
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        io.quarkiverse.rocm.deployment.Dirs.deleteTree(DIR);
     }
 
     @Inject
@@ -75,7 +69,7 @@ public class HibernationTest {
         assertThat(SchedulingModels.running()).containsExactly("alpha");
         assertThat(next.getInt("timings.cache_n")).as("the system prompt and the first turn, restored")
                 .isGreaterThanOrEqualTo(prompt);
-        assertThat(next.getInt("timings.prompt_n")).as("only the new turn evaluated").isLessThan(50);
+        assertThat(next.getInt("timings.prompt_n")).as("only the new turn evaluated").isLessThan(prompt / 10);
 
         var hibernator = servers.byName("alpha").orElseThrow().hibernator().orElseThrow();
         assertThat(hibernator.saves()).isEqualTo(1);

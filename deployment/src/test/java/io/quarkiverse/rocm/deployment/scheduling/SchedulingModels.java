@@ -34,6 +34,7 @@ final class SchedulingModels {
     static QuarkusUnitTest app(String... models) {
         QuarkusUnitTest app = new QuarkusUnitTest()
                 .withApplicationRoot(jar -> jar.addClasses(Api.class, io.quarkiverse.rocm.deployment.OpenAiStream.class,
+                        io.quarkiverse.rocm.deployment.Dirs.class,
                         SchedulingModels.class))
                 .overrideConfigKey("quarkus.rocm.openai.enabled", "true")
                 .overrideConfigKey("quarkus.langchain4j.chat-model.provider", "rocm");

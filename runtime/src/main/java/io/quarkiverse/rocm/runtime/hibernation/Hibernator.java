@@ -143,6 +143,7 @@ public final class Hibernator {
         try {
             Files.createDirectories(dir);
             Files.deleteIfExists(dir.resolve(IDENTITY)); // the files change: no identity until they are all written
+            Map<Integer, JsonNode> adapters = adapters(at);
             for (int id = 0; id < slots; id++) {
                 Path tmp = dir.resolve("slot-" + id + ".tmp");
                 ServerProbe.Answer a = ServerProbe.post(at, "/slots/" + id + "?action=save",
@@ -167,7 +168,10 @@ public final class Hibernator {
                     continue;
                 }
                 move(tmp, slotFile(id));
-                saved.putObject(Integer.toString(id)).put("tokens", n);
+                ObjectNode slot = saved.putObject(Integer.toString(id)).put("tokens", n);
+                if (adapters.containsKey(id)) {
+                    slot.set("lora", adapters.get(id));
+                }
                 tokens += n;
                 bytes += Files.size(slotFile(id));
                 saves.increment();
@@ -221,6 +225,13 @@ public final class Hibernator {
             if (id >= slots || !Files.exists(file)) {
                 continue;
             }
+            JsonNode lora = e.getValue().path("lora");
+            if (lora.isArray() && !lora.isEmpty()) {
+                // llama-server keeps no adapters with a saved slot, and drops a slot's cache at the first request
+                // naming other adapters than its last one: a request naming these first makes them the slot's
+                ServerProbe.post(at, "/completion", Json.MAPPER.createObjectNode().put("prompt", " ").put("n_predict", 0)
+                        .put("id_slot", id).set("lora", lora).toString(), TIMEOUT);
+            }
             ServerProbe.Answer a = ServerProbe.post(at, "/slots/" + id + "?action=restore",
                     "{\"filename\":\"" + file.getFileName() + "\"}", TIMEOUT);
             if (a.status() != 200) {
@@ -251,6 +262,21 @@ public final class Hibernator {
             LOG.infof("Restored the prompt caches of model '%s' before its first request: slot(s) %s, %d tokens in %d"
                     + " ms", displayName, String.join(", ", restored), tokens, TimeUnit.NANOSECONDS.toMillis(took));
         }
+    }
+
+    /** Each used slot's adapters and their scales, as {@code GET /slots} tells ({@code params.lora}). */
+    private static Map<Integer, JsonNode> adapters(Endpoint at) throws IOException {
+        Map<Integer, JsonNode> out = new LinkedHashMap<>();
+        ServerProbe.Answer a = ServerProbe.get(at, "/slots", TIMEOUT);
+        if (a.status() == 200) {
+            for (JsonNode slot : Json.MAPPER.readTree(a.body())) {
+                JsonNode lora = slot.path("params").path("lora");
+                if (lora.isArray() && !lora.isEmpty()) {
+                    out.put(slot.path("id").asInt(), lora);
+                }
+            }
+        }
+        return out;
     }
 
     /** Deletes this model's saved caches (the Dev UI's button); what was deleted, in bytes. */
