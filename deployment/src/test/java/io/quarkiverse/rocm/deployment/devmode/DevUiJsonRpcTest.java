@@ -35,7 +35,10 @@ public class DevUiJsonRpcTest {
                     // vision: the playground's chat sends an image
                     + "quarkus.rocm.mmproj=" + projector() + "\n"
                     // a LoRA adapter of the default model, listed with it and chosen by its name
-                    + "quarkus.rocm.lora.skip.path=" + adapter() + "\n"),
+                    + "quarkus.rocm.lora.skip.path=" + adapter() + "\n"
+                    // the second model's prompt caches are saved when it is unloaded; the card shows and deletes them
+                    + "quarkus.rocm.second.kv-cache.hibernate=true\nquarkus.rocm.hibernation.dir="
+                    + java.nio.file.Path.of("target", "devui-kv-cache").toAbsolutePath() + "\n"),
                     "application.properties"));
 
     @Test
@@ -127,7 +130,23 @@ public class DevUiJsonRpcTest {
             JsonObject done = rpc.nextMatching(shortChat, (JsonObject e) -> !"token".equals(e.getString("type")));
             assertThat(done.getString("finishReason")).isEqualTo("LENGTH");
             assertThat(done.getInteger("tokens")).isEqualTo(3);
+
+            // kv-cache.hibernate: the unload saved the playground's conversation with "second"; the card deletes it
+            assertThat(rpc.call("unload", new JsonObject().put("name", "second"))).isEqualTo("unloaded");
+            JsonObject saved = savedCaches(rpc, "second");
+            assertThat(saved.getJsonObject("slots").size()).as("%s", saved).isPositive();
+            assertThat(saved.getLong("saves")).isPositive();
+            assertThat(saved.getLong("bytes")).isPositive();
+            assertThat(savedCaches(rpc, "<default>")).as("it does not hibernate").isNull();
+            assertThat((String) rpc.call("dropCaches", new JsonObject().put("name", "second"))).startsWith("deleted ");
+            assertThat(savedCaches(rpc, "second").getJsonObject("slots")).isEmpty();
+            assertThat(rpc.call("load", new JsonObject().put("name", "second"))).isEqualTo("loaded");
         }
+    }
+
+    static JsonObject savedCaches(DevUiJsonRpc rpc, String model) throws Exception {
+        return ((JsonArray) rpc.call("getModels", new JsonObject())).stream().map(JsonObject.class::cast)
+                .filter(m -> model.equals(m.getString("name"))).findFirst().orElseThrow().getJsonObject("savedCaches");
     }
 
     static String projector() {
