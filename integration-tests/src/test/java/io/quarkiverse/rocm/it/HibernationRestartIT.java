@@ -57,6 +57,12 @@ class HibernationRestartIT {
             JsonObject timings = chat(port, turn2).getJsonObject("timings");
             assertThat(timings.getInteger("cache_n")).as("restored at the start").isGreaterThanOrEqualTo(prompt);
             assertThat(timings.getInteger("prompt_n")).as("only the new turn evaluated").isLessThan(prompt / 10);
+            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("rocm_kv_cache_restores_seconds_count{model=\"default\"} 1.0",
+                    "rocm_kv_cache_saves_seconds_count{model=\"default\"} 0.0", "rocm_kv_cache_saved_bytes{model=\"default\"}",
+                    "rocm_kv_cache_written_bytes_total{model=\"default\"} 0.0");
+            assertThat(metrics).containsPattern("rocm_kv_cache_restored_tokens_total\\{model=\"default\"} 1[34]\\d\\d\\.0");
         } finally {
             app.destroy();
             app.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
