@@ -35,13 +35,11 @@ public class LoraHibernationTest {
             .overrideConfigKey("quarkus.rocm.base.lora.skip.path", LoraTest.file("tiny-skip-lora.gguf"))
             .overrideConfigKey("quarkus.rocm.base.kv-cache.hibernate", "true")
             .overrideConfigKey("quarkus.rocm.hibernation.dir", DIR.toString())
+            // what an earlier run saved would be restored (once, before the start: this class is loaded twice)
+            .setBeforeAllCustomizer(() -> io.quarkiverse.rocm.deployment.Dirs.deleteTree(DIR))
             .overrideConfigKey("quarkus.rocm.openai.enabled", "true")
             .overrideConfigKey("quarkus.rocm.openai.operator-keys", KEY)
             .overrideConfigKey("quarkus.langchain4j.chat-model.provider", "rocm");
-
-    static { // what an earlier run saved would be restored at the start
-        io.quarkiverse.rocm.deployment.Dirs.deleteTree(DIR);
-    }
 
     static JsonPath chat(String model, String user) {
         JsonArray messages = new JsonArray().add(new JsonObject().put("role", "system").put("content", SYSTEM))

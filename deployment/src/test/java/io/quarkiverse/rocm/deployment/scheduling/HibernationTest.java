@@ -32,11 +32,9 @@ public class HibernationTest {
             .overrideConfigKey("quarkus.rocm.max-loaded", "1")
             .overrideConfigKey("quarkus.rocm.alpha.kv-cache.hibernate", "true")
             .overrideConfigKey("quarkus.rocm.alpha.context-size", "4096")
-            .overrideConfigKey("quarkus.rocm.hibernation.dir", DIR.toString());
-
-    static { // what an earlier run saved would be restored at the start
-        io.quarkiverse.rocm.deployment.Dirs.deleteTree(DIR);
-    }
+            .overrideConfigKey("quarkus.rocm.hibernation.dir", DIR.toString())
+            // what an earlier run saved would be restored (once, before the start: this class is loaded twice)
+            .setBeforeAllCustomizer(() -> io.quarkiverse.rocm.deployment.Dirs.deleteTree(DIR));
 
     @Inject
     MeterRegistry registry;

@@ -1,5 +1,6 @@
 package io.quarkiverse.rocm.runtime.client;
 
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -7,12 +8,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
+import io.quarkiverse.rocm.runtime.hibernation.ConversationSlots;
+import io.quarkiverse.rocm.runtime.hibernation.Hibernator;
 import io.quarkiverse.rocm.runtime.scheduling.KeepAlive;
 import io.quarkiverse.rocm.runtime.scheduling.Lease;
 import io.quarkiverse.rocm.runtime.scheduling.Scheduler;
 import io.quarkiverse.rocm.runtime.server.Endpoint;
 import io.quarkiverse.rocm.runtime.server.ModelServer;
+import io.quarkiverse.rocm.runtime.server.Prefixes;
 import io.quarkiverse.rocm.runtime.server.Route;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * One request's way in to its model, the same for every kind of exchange: a place in the model's {@link Gate}, then
@@ -27,6 +32,7 @@ final class Admission {
     private final ExchangeObserver.Exchange exchange;
     private final String caller;
     private final KeepAlive keepAlive;
+    private final String conversation;
     private final Supplier<byte[]> body;
     private final boolean gated;
     private final CompletableFuture<Void> gone = new CompletableFuture<>();
@@ -34,6 +40,7 @@ final class Admission {
     private volatile Gate.Permit permit;
     private volatile Lease lease;
     private volatile Route route;
+    private volatile ConversationSlots.Placement placement = ConversationSlots.Placement.NONE;
     private boolean released;
 
     /**
@@ -49,6 +56,7 @@ final class Admission {
         this.exchange = exchange;
         this.caller = request.caller();
         this.keepAlive = request.keepAlive();
+        this.conversation = request.conversation();
         this.body = body;
         this.gated = gated;
     }
@@ -97,7 +105,41 @@ final class Admission {
                                 + "), or retry when one answers its probes again", null);
                     }
                     return at;
-                });
+                }).thenCompose(this::placed);
+    }
+
+    /**
+     * The request's body as it is sent: pinned to its conversation's slot ({@code id_slot}) when the model keeps
+     * conversations ({@code kv-cache.per-conversation}).
+     */
+    Buffer body(Buffer original) {
+        int slot = placement.slot();
+        if (slot < 0 || original.length() < 2 || original.getByte(0) != '{') {
+            return original;
+        }
+        String rest = original.getString(1, original.length()).stripLeading();
+        return Buffer.buffer("{\"id_slot\":" + slot + (rest.startsWith("}") ? "" : ",")).appendString(rest);
+    }
+
+    /** With {@code kv-cache.per-conversation}: the conversation's slot at {@code at}, its cache moved there. */
+    private CompletableFuture<Endpoint> placed(Endpoint at) {
+        Optional<ConversationSlots> slots = gated ? server.hibernator().flatMap(Hibernator::conversations)
+                : Optional.empty();
+        String key = slots.isEmpty() ? null
+                : conversation != null ? "named:" + conversation : Prefixes.conversation(body.get());
+        if (key == null) {
+            return CompletableFuture.completedFuture(at);
+        }
+        return slots.get().place(at, key).thenApply(p -> {
+            synchronized (this) {
+                if (released) {
+                    p.release().run();
+                    throw new CancellationException("the exchange ended while its conversation's slot was made ready");
+                }
+                placement = p;
+            }
+            return at;
+        });
     }
 
     /** Whether the caller still waits for a place in the gate. */
@@ -133,6 +175,7 @@ final class Admission {
         if (r != null) {
             r.release();
         }
+        placement.release().run();
         Lease l = lease;
         if (l != null) {
             l.release();

@@ -34,10 +34,11 @@ public interface ExchangeObserver {
      * API key's, the authenticated principal's), {@value #ANONYMOUS} without one, {@value #APPLICATION} for the
      * application's own calls through the chat and embedding models; {@code content} is the request's JSON when
      * {@code quarkus.rocm.capture-content} is on, else null; {@code keepAlive}: how long its model should stay loaded
-     * once idle, when the request asked (null: the model's {@code keep-alive}).
+     * once idle, when the request asked (null: the model's {@code keep-alive}); {@code conversation}: the conversation
+     * it continues, when the caller named it (null: recognised by its prefix, where that matters).
      */
     record Request(String caller, Integer maxTokens, Double temperature, Double topP, String content,
-            KeepAlive keepAlive) {
+            KeepAlive keepAlive, String conversation) {
 
         public static final String ANONYMOUS = "anonymous";
         public static final String APPLICATION = "application";
@@ -46,7 +47,7 @@ public interface ExchangeObserver {
         public static final Request OWN = of(APPLICATION);
 
         public Request(String caller, Integer maxTokens, Double temperature, Double topP, String content) {
-            this(caller, maxTokens, temperature, topP, content, null);
+            this(caller, maxTokens, temperature, topP, content, null, null);
         }
 
         public static Request of(String caller) {
@@ -55,7 +56,12 @@ public interface ExchangeObserver {
 
         /** This request, asking its model to stay loaded for {@code keepAlive} once idle (Ollama's keep_alive). */
         public Request keepingAlive(KeepAlive keepAlive) {
-            return new Request(caller, maxTokens, temperature, topP, content, keepAlive);
+            return new Request(caller, maxTokens, temperature, topP, content, keepAlive, conversation);
+        }
+
+        /** This request, continuing the conversation the caller named ({@code null}: none named). */
+        public Request inConversation(String conversation) {
+            return new Request(caller, maxTokens, temperature, topP, content, keepAlive, conversation);
         }
 
         /** Whether the content is captured ({@code quarkus.rocm.capture-content}): the answer's is then reported too. */

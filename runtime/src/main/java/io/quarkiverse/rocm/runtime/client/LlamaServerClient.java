@@ -155,8 +155,8 @@ public final class LlamaServerClient implements AutoCloseable {
                 return;
             }
             long left = Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-            onEventLoop(caller, () -> sendNow(method, path, body, at, left, timeoutMs, exchange, request.captured(),
-                    result, end));
+            onEventLoop(caller, () -> sendNow(method, path, admission.body(body), at, left, timeoutMs, exchange,
+                    request.captured(), result, end));
         });
         return answer;
     }
@@ -245,7 +245,7 @@ public final class LlamaServerClient implements AutoCloseable {
             } else if (state.end.cancelled()) {
                 state.end.end(499);
             } else {
-                onEventLoop(caller, () -> streamNow(path, body, at, state));
+                onEventLoop(caller, () -> streamNow(path, admission.body(body), at, state));
             }
         });
         return state;
@@ -299,7 +299,7 @@ public final class LlamaServerClient implements AutoCloseable {
             } else if (up.end.cancelled()) {
                 up.end(499);
             } else {
-                onEventLoop(caller, () -> openNow(path, body, at, up));
+                onEventLoop(caller, () -> openNow(path, admission.body(body), at, up));
             }
         });
         return up;

@@ -15,4 +15,16 @@ public interface KvCacheConfig {
      */
     @WithDefault("false")
     boolean hibernate();
+
+    /**
+     * With {@code hibernate}: keep each conversation's prompt cache when its slot is given to another. Requests go to
+     * their conversation's slot; a new conversation takes a free slot or the least recently used idle one, whose
+     * conversation is saved first and restored into a slot when it returns, so more conversations than
+     * {@code parallel} slots each find their prefix cached. A conversation is the one the caller names (the
+     * {@code X-Conversation-Id} header, the OpenAI {@code user} field, Anthropic's {@code metadata.user_id},
+     * {@code RocmChatRequestParameters.conversation}), else its first two messages (its system prompt and first
+     * question). A stop saves each slot as its conversation's.
+     */
+    @WithDefault("false")
+    boolean perConversation();
 }

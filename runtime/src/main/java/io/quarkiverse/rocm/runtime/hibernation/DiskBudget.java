@@ -29,7 +29,8 @@ final class DiskBudget {
     static synchronized void enforce(Path root, long maxBytes) {
         List<Saved> all = new ArrayList<>();
         try (Stream<Path> files = Files.walk(root, 2)) {
-            for (Path f : (Iterable<Path>) files.filter(p -> p.getFileName().toString().matches("slot-\\d+\\.bin"))::iterator) {
+            for (Path f : (Iterable<Path>) files
+                    .filter(p -> p.getFileName().toString().matches("(slot-\\d+|conv-[0-9a-f]+)\\.bin"))::iterator) {
                 all.add(new Saved(f, Files.size(f), Files.getLastModifiedTime(f)));
             }
         } catch (IOException e) {
@@ -51,6 +52,15 @@ final class DiskBudget {
             } catch (IOException e) {
                 LOG.warnf("Could not delete %s: %s", s.file(), e.getMessage());
             }
+        }
+    }
+
+    /** Deletes one saved cache (one llama-server could not read). */
+    static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warnf("Could not delete %s: %s", file, e.getMessage());
         }
     }
 

@@ -1,16 +1,13 @@
 package io.quarkiverse.rocm.runtime.hibernation;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -21,24 +18,25 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkiverse.rocm.runtime.json.Json;
 import io.quarkiverse.rocm.runtime.server.Endpoint;
-import io.quarkiverse.rocm.runtime.server.ServerProbe;
 
 /**
- * Saves a model's slot caches before its llama-server is stopped on purpose and restores them when it starts again,
- * through llama-server's {@code POST /slots/{id}?action=save|restore} ({@code --slot-save-path}). Each slot is saved to
- * a temporary file, then moved over the last one; the identity the caches are valid for is written beside them
- * ({@value #IDENTITY}); a cache made for another start of the model, or one llama-server cannot read, is skipped with a
- * warning and deleted, never failing the start. The caches of all models stay under the disk budget, the least
- * recently used deleted first. Blocking: the supervisor calls it before a stop and before a start is ready.
+ * Saves a model's slot caches before its llama-server is stopped on purpose and restores them when it starts again
+ * ({@link SlotFiles}); with {@code kv-cache.per-conversation} its {@link ConversationSlots} save and restore each
+ * conversation as slots change hands, and a stop saves each slot as its conversation's. The identity the caches are
+ * valid for is written beside them ({@value #IDENTITY}); a cache made for another start of the model, or one
+ * llama-server cannot read, is skipped with a warning and deleted, never failing the start. The caches of all models
+ * stay under the disk budget, the least recently used deleted first. Blocking: the supervisor calls it before a stop
+ * and before a start is ready.
  */
 public final class Hibernator {
 
     private static final Logger LOG = Logger.getLogger(Hibernator.class);
     static final String IDENTITY = "identity.json";
-    private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
     private final SlotCaches caches;
+    private final SlotFiles files;
     private final String displayName;
+    private final ConversationSlots conversations;
     private volatile String refused;
     private final LongAdder saves = new LongAdder();
     private final LongAdder restores = new LongAdder();
@@ -47,22 +45,30 @@ public final class Hibernator {
     private final LongAdder saveNanos = new LongAdder();
     private final LongAdder restoreNanos = new LongAdder();
 
-    public Hibernator(SlotCaches caches, String displayName) {
+    /** @param slots the model's slots ({@code parallel}) */
+    public Hibernator(SlotCaches caches, String displayName, int slots) {
         this.caches = caches;
         this.displayName = displayName;
+        this.files = new SlotFiles(caches.dir());
+        this.conversations = caches.perConversation() ? new ConversationSlots(this, files, slots, displayName) : null;
     }
 
     public SlotCaches caches() {
         return caches;
     }
 
+    /** Its slots by conversation, with {@code kv-cache.per-conversation}. */
+    public Optional<ConversationSlots> conversations() {
+        return Optional.ofNullable(conversations);
+    }
+
     /** Makes the folder llama-server saves into (it refuses to start without it); why it cannot, or empty. */
-    public java.util.Optional<String> prepare() {
+    public Optional<String> prepare() {
         try {
             Files.createDirectories(caches.dir());
-            return java.util.Optional.empty();
+            return Optional.empty();
         } catch (IOException e) {
-            return java.util.Optional.of("Cannot create " + caches.dir() + " for the saved prompt caches of model '"
+            return Optional.of("Cannot create " + caches.dir() + " for the saved prompt caches of model '"
                     + displayName + "': " + e + ". Point quarkus.rocm.hibernation.dir at a folder this user may write,"
                     + " or remove kv-cache.hibernate");
         }
@@ -101,31 +107,46 @@ public final class Hibernator {
         return refused;
     }
 
-    /** What is saved now: each slot's file and its tokens; empty when nothing is. */
+    void counted(SlotFiles.Saved saved, long nanos) {
+        saves.increment();
+        bytesWritten.add(saved.bytes());
+        saveNanos.add(nanos);
+    }
+
+    void restored(long tokens, long nanos) {
+        restores.increment();
+        tokensRestored.add(tokens);
+        restoreNanos.add(nanos);
+    }
+
+    /** What is saved now: each saved slot (or conversation: numbered from 0) and its tokens; empty when nothing is. */
     public Map<Integer, Long> saved() {
         Map<Integer, Long> out = new LinkedHashMap<>();
         JsonNode identity = readIdentity();
         if (identity != null) {
             identity.path("slots").fields().forEachRemaining(e -> {
-                if (Files.exists(slotFile(Integer.parseInt(e.getKey())))) {
+                if (Files.exists(files.file("slot-" + e.getKey()))) {
                     out.put(Integer.parseInt(e.getKey()), e.getValue().path("tokens").asLong());
                 }
             });
+        }
+        for (Path meta : conversationFiles()) {
+            try {
+                out.put(out.size(), Json.MAPPER.readTree(meta.toFile()).path("tokens").asLong());
+            } catch (IOException e) {
+                // deleted meanwhile
+            }
         }
         return out;
     }
 
     /** The bytes its saved caches take on disk now. */
     public long savedBytes() {
-        long bytes = 0;
-        for (int id : saved().keySet()) {
-            try {
-                bytes += Files.size(slotFile(id));
-            } catch (IOException e) {
-                // deleted meanwhile (the disk budget)
-            }
+        try (var all = Files.list(caches.dir())) {
+            return all.filter(p -> p.toString().endsWith(".bin")).mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException e) {
+            return 0;
         }
-        return bytes;
     }
 
     /** Saves the caches of {@code slots} slots of the server at {@code at}, which is about to be stopped. */
@@ -134,149 +155,105 @@ public final class Hibernator {
             return;
         }
         long t0 = System.nanoTime();
-        Path dir = caches.dir();
-        ObjectNode identity = Json.MAPPER.createObjectNode();
-        identity.set("identity", Json.MAPPER.valueToTree(caches.identity()));
+        long before = bytesWritten.sum();
+        long count = saves.sum();
+        ObjectNode identity = identity();
         ObjectNode saved = identity.putObject("slots");
-        long tokens = 0;
-        long bytes = 0;
         try {
-            Files.createDirectories(dir);
-            Files.deleteIfExists(dir.resolve(IDENTITY)); // the files change: no identity until they are all written
-            Map<Integer, JsonNode> adapters = adapters(at);
-            for (int id = 0; id < slots; id++) {
-                Path tmp = dir.resolve("slot-" + id + ".tmp");
-                ServerProbe.Answer a = ServerProbe.post(at, "/slots/" + id + "?action=save",
-                        "{\"filename\":\"" + tmp.getFileName() + "\"}", TIMEOUT);
-                if (a.status() != 200) {
-                    Files.deleteIfExists(tmp);
-                    if (a.status() >= 400 && a.status() < 600 && id == 0) {
-                        refused = "llama-server answered " + a.status() + ": " + message(a);
-                        LOG.warnf("Model '%s' does not save its prompt caches (%s); they are not saved from now on",
-                                displayName, refused);
-                        return;
+            Files.createDirectories(caches.dir());
+            if (conversations != null) {
+                conversations.saveAll(at);
+            } else {
+                Files.deleteIfExists(caches.dir().resolve(IDENTITY)); // no identity until the files are all written
+                Map<Integer, JsonNode> adapters = SlotFiles.adapters(at);
+                for (int id = 0; id < slots; id++) {
+                    long t = System.nanoTime();
+                    SlotFiles.Saved s;
+                    try {
+                        s = files.save(at, id, "slot-" + id, adapters.get(id));
+                    } catch (SlotFiles.Failed f) {
+                        if (f.status >= 400 && id == 0) {
+                            refused = f.getMessage();
+                            LOG.warnf("Model '%s' does not save its prompt caches (%s); they are not saved from now on",
+                                    displayName, refused);
+                            return;
+                        }
+                        LOG.warnf("The prompt cache of slot %d of model '%s' was not saved: %s", id, displayName,
+                                f.getMessage());
+                        continue;
                     }
-                    LOG.warnf("The prompt cache of slot %d of model '%s' was not saved: %s", id, displayName,
-                            a.status() < 0 ? a.error() : a.status() + " " + message(a));
-                    continue;
+                    if (s != null) {
+                        ObjectNode slot = saved.putObject(Integer.toString(id)).put("tokens", s.tokens());
+                        if (s.lora() != null) {
+                            slot.set("lora", s.lora());
+                        }
+                        counted(s, System.nanoTime() - t);
+                    }
                 }
-                JsonNode answer = Json.MAPPER.readTree(a.body());
-                long n = answer.path("n_saved").asLong();
-                if (n == 0) {
-                    Files.deleteIfExists(tmp);
-                    Files.deleteIfExists(slotFile(id));
-                    continue;
-                }
-                move(tmp, slotFile(id));
-                ObjectNode slot = saved.putObject(Integer.toString(id)).put("tokens", n);
-                if (adapters.containsKey(id)) {
-                    slot.set("lora", adapters.get(id));
-                }
-                tokens += n;
-                bytes += Files.size(slotFile(id));
-                saves.increment();
             }
-            Path tmp = dir.resolve(IDENTITY + ".tmp");
-            Files.writeString(tmp, identity.toPrettyString());
-            move(tmp, dir.resolve(IDENTITY));
+            writeIdentity(identity);
         } catch (IOException e) {
-            LOG.warnf("The prompt caches of model '%s' were not saved to %s: %s", displayName, dir, e.getMessage());
+            LOG.warnf("The prompt caches of model '%s' were not saved to %s: %s", displayName, caches.dir(),
+                    e.getMessage());
             return;
         }
-        bytesWritten.add(bytes);
-        long took = System.nanoTime() - t0;
-        saveNanos.add(took);
-        if (saved.size() > 0) {
-            LOG.infof("Saved the prompt caches of model '%s' before its stop: %d slot(s), %d tokens, %d KiB in %d ms"
-                    + " (%s)", displayName, saved.size(), tokens, bytes >> 10, TimeUnit.NANOSECONDS.toMillis(took), dir);
-        } else {
-            LOG.debugf("Model '%s' had no prompt cache to save", displayName);
+        if (saves.sum() > count) {
+            LOG.infof("Saved the prompt caches of model '%s' before its stop: %d slot(s), %d KiB in %d ms (%s)",
+                    displayName, saves.sum() - count, (bytesWritten.sum() - before) >> 10,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), caches.dir());
         }
         DiskBudget.enforce(caches.root(), caches.maxDisk());
     }
 
     /**
      * Restores what was saved for this model into the server at {@code at}, which is about to be ready: only when
-     * it was saved for the same start of the model.
+     * it was saved for the same start of the model. By conversation, nothing is restored now: each conversation is,
+     * into the slot it gets, when it returns.
      */
     public void restore(Endpoint at, int slots) {
-        Path dir = caches.dir();
-        if (!Files.exists(dir.resolve(IDENTITY))) {
+        JsonNode saved = Files.exists(caches.dir().resolve(IDENTITY)) ? readIdentity() : null;
+        String change = saved == null ? null : Identities.change(identity(saved), caches.identity());
+        if (saved == null && Files.exists(caches.dir().resolve(IDENTITY))) {
+            drop("its description " + caches.dir().resolve(IDENTITY) + " cannot be read");
+        } else if (change != null) {
+            drop("they were saved for another start of it (" + change + ")");
+            saved = null;
+        }
+        if (conversations != null) {
+            conversations.reset();
+            try { // the conversations saved from now on are this start's
+                writeIdentity(identity());
+            } catch (IOException e) {
+                LOG.warnf("Could not describe the saved prompt caches of model '%s': %s", displayName, e.getMessage());
+            }
+            return;
+        }
+        if (saved == null) {
             return;
         }
         long t0 = System.nanoTime();
-        JsonNode saved = readIdentity();
-        if (saved == null) {
-            drop("its description " + dir.resolve(IDENTITY) + " cannot be read");
-            return;
-        }
-        Map<String, String> then = new LinkedHashMap<>();
-        saved.path("identity").fields().forEachRemaining(e -> then.put(e.getKey(), e.getValue().asText()));
-        String change = Identities.change(then, caches.identity());
-        if (change != null) {
-            drop("they were saved for another start of it (" + change + ")");
-            return;
-        }
         List<String> restored = new ArrayList<>();
-        long tokens = 0;
+        long tokens = tokensRestored.sum();
         for (var e : (Iterable<Map.Entry<String, JsonNode>>) saved.path("slots")::fields) {
             int id = Integer.parseInt(e.getKey());
-            Path file = slotFile(id);
-            if (id >= slots || !Files.exists(file)) {
+            if (id >= slots || !Files.exists(files.file("slot-" + id))) {
                 continue;
             }
-            JsonNode lora = e.getValue().path("lora");
-            if (lora.isArray() && !lora.isEmpty()) {
-                // llama-server keeps no adapters with a saved slot, and drops a slot's cache at the first request
-                // naming other adapters than its last one: a request naming these first makes them the slot's
-                ServerProbe.post(at, "/completion", Json.MAPPER.createObjectNode().put("prompt", " ").put("n_predict", 0)
-                        .put("id_slot", id).set("lora", lora).toString(), TIMEOUT);
-            }
-            ServerProbe.Answer a = ServerProbe.post(at, "/slots/" + id + "?action=restore",
-                    "{\"filename\":\"" + file.getFileName() + "\"}", TIMEOUT);
-            if (a.status() != 200) {
+            long t = System.nanoTime();
+            try {
+                restored(files.restore(at, id, "slot-" + id, e.getValue().get("lora")), System.nanoTime() - t);
+                restored.add(Integer.toString(id));
+            } catch (IOException ex) {
                 LOG.warnf("The saved prompt cache of slot %d of model '%s' was not restored and is deleted: %s", id,
-                        displayName, a.status() < 0 ? a.error() : a.status() + " " + message(a));
-                delete(file);
-                continue;
-            }
-            long n;
-            try {
-                n = Json.MAPPER.readTree(a.body()).path("n_restored").asLong();
-            } catch (IOException ex) {
-                n = e.getValue().path("tokens").asLong();
-            }
-            tokens += n;
-            restored.add(Integer.toString(id));
-            restores.increment();
-            try {
-                Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis())); // recently used
-            } catch (IOException ex) {
-                LOG.debugf("Could not mark %s as used: %s", file, ex.getMessage());
+                        displayName, ex.getMessage());
+                DiskBudget.delete(files.file("slot-" + id));
             }
         }
-        tokensRestored.add(tokens);
-        long took = System.nanoTime() - t0;
-        restoreNanos.add(took);
         if (!restored.isEmpty()) {
             LOG.infof("Restored the prompt caches of model '%s' before its first request: slot(s) %s, %d tokens in %d"
-                    + " ms", displayName, String.join(", ", restored), tokens, TimeUnit.NANOSECONDS.toMillis(took));
+                    + " ms", displayName, String.join(", ", restored), tokensRestored.sum() - tokens,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         }
-    }
-
-    /** Each used slot's adapters and their scales, as {@code GET /slots} tells ({@code params.lora}). */
-    private static Map<Integer, JsonNode> adapters(Endpoint at) throws IOException {
-        Map<Integer, JsonNode> out = new LinkedHashMap<>();
-        ServerProbe.Answer a = ServerProbe.get(at, "/slots", TIMEOUT);
-        if (a.status() == 200) {
-            for (JsonNode slot : Json.MAPPER.readTree(a.body())) {
-                JsonNode lora = slot.path("params").path("lora");
-                if (lora.isArray() && !lora.isEmpty()) {
-                    out.put(slot.path("id").asInt(), lora);
-                }
-            }
-        }
-        return out;
     }
 
     /** Deletes this model's saved caches (the Dev UI's button); what was deleted, in bytes. */
@@ -289,6 +266,24 @@ public final class Hibernator {
         DiskBudget.deleteAll(caches.dir());
     }
 
+    private ObjectNode identity() {
+        ObjectNode identity = Json.MAPPER.createObjectNode();
+        identity.set("identity", Json.MAPPER.valueToTree(caches.identity()));
+        return identity;
+    }
+
+    private static Map<String, String> identity(JsonNode saved) {
+        Map<String, String> then = new LinkedHashMap<>();
+        saved.path("identity").fields().forEachRemaining(e -> then.put(e.getKey(), e.getValue().asText()));
+        return then;
+    }
+
+    private void writeIdentity(ObjectNode identity) throws IOException {
+        Path tmp = caches.dir().resolve(IDENTITY + ".tmp");
+        Files.writeString(tmp, identity.toPrettyString());
+        SlotFiles.move(tmp, caches.dir().resolve(IDENTITY));
+    }
+
     private JsonNode readIdentity() {
         try {
             return Json.MAPPER.readTree(caches.dir().resolve(IDENTITY).toFile());
@@ -297,32 +292,13 @@ public final class Hibernator {
         }
     }
 
-    private Path slotFile(int id) {
-        return caches.dir().resolve("slot-" + id + ".bin");
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private static void delete(Path file) {
-        try {
-            Files.deleteIfExists(file);
+    private List<Path> conversationFiles() {
+        try (var all = Files.list(caches.dir())) {
+            return all.filter(p -> p.getFileName().toString().matches("conv-[0-9a-f]+\\.json"))
+                    .filter(p -> Files.exists(p.resolveSibling(p.getFileName().toString().replace(".json", ".bin"))))
+                    .toList();
         } catch (IOException e) {
-            LOG.warnf("Could not delete %s: %s", file, e.getMessage());
-        }
-    }
-
-    private static String message(ServerProbe.Answer a) {
-        try {
-            JsonNode error = Json.MAPPER.readTree(a.body()).path("error");
-            return error.path("message").asText(a.body());
-        } catch (IOException e) {
-            return a.body();
+            return List.of();
         }
     }
 }

@@ -17,14 +17,15 @@ import java.util.Map;
  * @param root the folder of every model's saved caches ({@code quarkus.rocm.hibernation.dir})
  * @param identity what the caches are valid for
  * @param maxDisk the most bytes the caches of all models may take ({@code quarkus.rocm.hibernation.max-disk})
+ * @param perConversation whether slots are saved and restored by conversation ({@code kv-cache.per-conversation})
  */
-public record SlotCaches(String model, Path root, Map<String, String> identity, long maxDisk) {
+public record SlotCaches(String model, Path root, Map<String, String> identity, long maxDisk, boolean perConversation) {
 
     /**
      * @param flags the llama-server arguments of the model (without the save folder's own)
      */
     public static SlotCaches of(String model, Path root, Path modelFile, Path binary, String version,
-            List<String> flags, long maxDisk) {
+            List<String> flags, long maxDisk, boolean perConversation) {
         Map<String, String> identity = new LinkedHashMap<>();
         identity.put("model", model);
         identity.put("file", modelFile.toAbsolutePath().normalize().toString());
@@ -36,7 +37,7 @@ public record SlotCaches(String model, Path root, Map<String, String> identity, 
         }
         identity.put("llama.cpp", version + " (" + binary + ")");
         identity.put("flags", String.join(" ", flags));
-        return new SlotCaches(model, root, java.util.Collections.unmodifiableMap(identity), maxDisk);
+        return new SlotCaches(model, root, java.util.Collections.unmodifiableMap(identity), maxDisk, perConversation);
     }
 
     /** The model's folder: its name, with what a file name cannot hold replaced. */

@@ -204,7 +204,7 @@ final class ChatRequests {
     static ExchangeObserver.Request asked(ChatRequest request, String content) {
         ChatRequestParameters p = request.parameters();
         return new ExchangeObserver.Request(ExchangeObserver.Request.APPLICATION, p.maxOutputTokens(), p.temperature(),
-                p.topP(), content);
+                p.topP(), content).inConversation(p instanceof RocmChatRequestParameters r ? r.conversation() : null);
     }
 
     static RocmChatResponseMetadata metadata(JsonNode json, String finishReason, TokenUsage usage) {

@@ -23,6 +23,7 @@ public class RocmChatRequestParameters extends DefaultChatRequestParameters {
     private final String reasoningFormat;
     private final Map<String, Object> chatTemplateKwargs;
     private final Map<String, Double> adapters;
+    private final String conversation;
 
     protected RocmChatRequestParameters(Builder builder) {
         super(builder);
@@ -37,6 +38,15 @@ public class RocmChatRequestParameters extends DefaultChatRequestParameters {
         this.reasoningFormat = builder.reasoningFormat;
         this.chatTemplateKwargs = builder.chatTemplateKwargs == null ? null : Map.copyOf(builder.chatTemplateKwargs);
         this.adapters = builder.adapters == null ? null : Map.copyOf(builder.adapters);
+        this.conversation = builder.conversation;
+    }
+
+    /**
+     * The conversation this request continues (a chat memory's id): with {@code kv-cache.per-conversation} it is sent
+     * to that conversation's slot, whose prompt cache is kept when the slot is given to another.
+     */
+    public String conversation() {
+        return conversation;
     }
 
     /** Drop tokens less likely than this fraction of the most likely one. */
@@ -120,13 +130,13 @@ public class RocmChatRequestParameters extends DefaultChatRequestParameters {
                 && Objects.equals(grammar, that.grammar) && Objects.equals(ignoreEos, that.ignoreEos)
                 && Objects.equals(reasoningFormat, that.reasoningFormat)
                 && Objects.equals(chatTemplateKwargs, that.chatTemplateKwargs)
-                && Objects.equals(adapters, that.adapters);
+                && Objects.equals(adapters, that.adapters) && Objects.equals(conversation, that.conversation);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(super.hashCode(), minP, repeatPenalty, repeatLastN, seed, slotId, cachePrompt, grammar,
-                ignoreEos, reasoningFormat, chatTemplateKwargs, adapters);
+                ignoreEos, reasoningFormat, chatTemplateKwargs, adapters, conversation);
     }
 
     @Override
@@ -135,7 +145,7 @@ public class RocmChatRequestParameters extends DefaultChatRequestParameters {
                 + ", repeatLastN=" + repeatLastN + ", seed=" + seed + ", slotId=" + slotId + ", cachePrompt="
                 + cachePrompt + ", grammar=" + (grammar == null ? null : "(" + grammar.length() + " chars)")
                 + ", ignoreEos=" + ignoreEos + ", reasoningFormat=" + reasoningFormat + ", chatTemplateKwargs="
-                + chatTemplateKwargs + ", adapters=" + adapters + "}";
+                + chatTemplateKwargs + ", adapters=" + adapters + ", conversation=" + conversation + "}";
     }
 
     public static Builder builder() {
@@ -155,6 +165,7 @@ public class RocmChatRequestParameters extends DefaultChatRequestParameters {
         private String reasoningFormat;
         private Map<String, Object> chatTemplateKwargs;
         private Map<String, Double> adapters;
+        private String conversation;
 
         @Override
         public Builder overrideWith(ChatRequestParameters parameters) {
@@ -171,6 +182,7 @@ public class RocmChatRequestParameters extends DefaultChatRequestParameters {
                 reasoningFormat = or(p.reasoningFormat, reasoningFormat);
                 chatTemplateKwargs = or(p.chatTemplateKwargs, chatTemplateKwargs);
                 adapters = or(p.adapters, adapters);
+                conversation = or(p.conversation, conversation);
             }
             return this;
         }
@@ -226,6 +238,12 @@ public class RocmChatRequestParameters extends DefaultChatRequestParameters {
 
         public Builder chatTemplateKwargs(Map<String, Object> chatTemplateKwargs) {
             this.chatTemplateKwargs = chatTemplateKwargs;
+            return this;
+        }
+
+        /** The conversation this request continues: a chat memory's id ({@code kv-cache.per-conversation}). */
+        public Builder conversation(String conversation) {
+            this.conversation = conversation;
             return this;
         }
 

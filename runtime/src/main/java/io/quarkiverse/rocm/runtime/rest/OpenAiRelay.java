@@ -38,6 +38,9 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class OpenAiRelay implements Handler<RoutingContext> {
 
+    /** The header naming the conversation a request continues ({@code kv-cache.per-conversation}). */
+    public static final String CONVERSATION = "X-Conversation-Id";
+
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(OpenAiRelay.class);
 
     private final Kind kind;
@@ -177,7 +180,20 @@ public final class OpenAiRelay implements Handler<RoutingContext> {
         JsonNode topP = request.get("top_p");
         return new ExchangeObserver.Request(Callers.of(ctx), max != null && max.isNumber() ? max.asInt() : null,
                 temperature != null && temperature.isNumber() ? temperature.asDouble() : null,
-                topP != null && topP.isNumber() ? topP.asDouble() : null, content);
+                topP != null && topP.isNumber() ? topP.asDouble() : null, content).inConversation(conversation(ctx, request));
+    }
+
+    /**
+     * The conversation the caller named: the {@value #CONVERSATION} header, else OpenAI's {@code user}, else Anthropic's
+     * {@code metadata.user_id}; null when none did.
+     */
+    static String conversation(RoutingContext ctx, ObjectNode request) {
+        String header = ctx.request().getHeader(CONVERSATION);
+        if (header != null && !header.isBlank()) {
+            return header;
+        }
+        JsonNode user = request.hasNonNull("user") ? request.get("user") : request.path("metadata").get("user_id");
+        return user != null && user.isTextual() && !user.asText().isBlank() ? user.asText() : null;
     }
 
     private void whole(RoutingContext ctx, LlamaServerClient client, Buffer body, long timeout,

@@ -148,6 +148,11 @@ final class LocalSpecs {
     private static Optional<SlotCaches> slotCaches(RocmRuntimeConfig config, String name, String alias, ModelConfig m,
             Path file, Path binary, String version, List<String> args) {
         if (!m.kvCache().hibernate()) {
+            if (m.kvCache().perConversation()) {
+                throw new ConfigurationException(ServerSpec.property(name, "kv-cache.per-conversation") + "=true saves"
+                        + " conversations with the model's hibernating caches: set "
+                        + ServerSpec.property(name, "kv-cache.hibernate") + "=true too.");
+            }
             return Optional.empty();
         }
         if (m.embeddings() || m.reranking()) {
@@ -156,7 +161,7 @@ final class LocalSpecs {
                     + (m.embeddings() ? "embeddings" : "reranking") + ", whose requests keep no prompt cache. Remove it.");
         }
         return Optional.of(SlotCaches.of(alias, config.hibernation().dir(), file, binary, version, args,
-                config.hibernation().maxDisk().asLongValue()));
+                config.hibernation().maxDisk().asLongValue(), m.kvCache().perConversation()));
     }
 
     /** The model's RPC workers, validated; the binary must be able to use them. */

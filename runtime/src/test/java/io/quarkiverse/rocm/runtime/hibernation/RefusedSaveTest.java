@@ -43,7 +43,8 @@ class RefusedSaveTest {
         server.start();
         try {
             Endpoint at = new Endpoint("127.0.0.1", server.getAddress().getPort(), null, 1);
-            Hibernator h = new Hibernator(new SlotCaches("vision", dir, Map.of("model", "vision"), 1 << 20), "vision");
+            Hibernator h = new Hibernator(new SlotCaches("vision", dir, Map.of("model", "vision"), 1 << 20, false), "vision",
+                    2);
             h.save(at, 2);
             assertThat(h.refused()).isEqualTo("llama-server answered 501: This feature is not supported by multimodal");
             assertThat(h.saves()).isZero();

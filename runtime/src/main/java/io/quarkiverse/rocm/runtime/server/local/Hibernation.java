@@ -19,7 +19,7 @@ final class Hibernation {
     private final Executor executor;
 
     Hibernation(LocalSpec spec, Executor executor) {
-        this.hibernator = spec.slotCaches().map(c -> new Hibernator(c, spec.displayName()));
+        this.hibernator = spec.slotCaches().map(c -> new Hibernator(c, spec.displayName(), spec.parallel()));
         this.slots = spec.parallel();
         this.executor = executor;
     }

@@ -160,7 +160,7 @@ public final class ReplicaPool {
         } else if (spec.balance() == ModelConfig.Balance.LEAST_LOADED || body == null) {
             chosen = leastLoaded(up);
         } else {
-            chosen = byPrefix(up, PrefixAffinity.prefixes(body));
+            chosen = byPrefix(up, io.quarkiverse.rocm.runtime.server.Prefixes.of(body));
         }
         chosen.inFlight.incrementAndGet();
         chosen.requests.incrementAndGet();

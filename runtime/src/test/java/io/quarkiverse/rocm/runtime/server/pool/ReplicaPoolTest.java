@@ -141,17 +141,20 @@ class ReplicaPoolTest {
 
     @Test
     void prefixesAreTheConversationUpToEachMessageOrPromptBlocks() {
-        long[] one = PrefixAffinity.prefixes(chat(SYSTEM, user("q1")));
-        long[] two = PrefixAffinity.prefixes(chat(SYSTEM, user("q1"), assistant("a"), user("q2")));
+        long[] one = io.quarkiverse.rocm.runtime.server.Prefixes.of(chat(SYSTEM, user("q1")));
+        long[] two = io.quarkiverse.rocm.runtime.server.Prefixes.of(chat(SYSTEM, user("q1"), assistant("a"), user("q2")));
         assertThat(one).hasSize(2);
         assertThat(two).hasSize(4).startsWith(one);
-        long[] withTools = PrefixAffinity.prefixes(("{\"tools\":[{\"type\":\"function\"}],\"messages\":[" + SYSTEM
-                + "]}").getBytes(StandardCharsets.UTF_8));
+        long[] withTools = io.quarkiverse.rocm.runtime.server.Prefixes
+                .of(("{\"tools\":[{\"type\":\"function\"}],\"messages\":[" + SYSTEM
+                        + "]}").getBytes(StandardCharsets.UTF_8));
         assertThat(withTools[0]).as("tools are part of the prefix").isNotEqualTo(one[0]);
-        assertThat(PrefixAffinity.prefixes(("{\"prompt\":\"" + "x".repeat(600) + "\"}").getBytes(StandardCharsets.UTF_8)))
+        assertThat(io.quarkiverse.rocm.runtime.server.Prefixes
+                .of(("{\"prompt\":\"" + "x".repeat(600) + "\"}").getBytes(StandardCharsets.UTF_8)))
                 .as("two whole 256-character blocks").hasSize(2);
-        assertThat(PrefixAffinity.prefixes("not json".getBytes(StandardCharsets.UTF_8))).isEmpty();
-        assertThat(PrefixAffinity.prefixes("{\"input\":\"embed me\"}".getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(io.quarkiverse.rocm.runtime.server.Prefixes.of("not json".getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(io.quarkiverse.rocm.runtime.server.Prefixes.of("{\"input\":\"embed me\"}".getBytes(StandardCharsets.UTF_8)))
+                .isEmpty();
     }
 
     @Test
