@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,11 +22,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Conversations across model swaps, with and without {@code kv-cache.hibernate}: the packaged demo under
- * {@code max-loaded=1}, two conversations with a long system prompt, one on its default model and one on its second,
- * taking turns, so every turn loads its model again; the same run with hibernation off and on, alternating. Per turn
- * after a swap: time to first token (the load included), {@code timings.prompt_n} and {@code cache_n}; the bytes the
- * saves wrote and the time saves and restores took (the application's metrics). Asserts nothing about speed; writes
+ * Conversations with and without hibernation, the packaged demo each time: two conversations with a long system
+ * prompt on its default and second models under {@code max-loaded=1}, taking turns, so every turn loads its model
+ * again ({@code kv-cache.hibernate}); four conversations on its default model's two slots, so every turn takes a slot
+ * from another conversation ({@code kv-cache.per-conversation}); off and on alternating. Per turn after each
+ * conversation's first: time to first token (a load included), {@code timings.prompt_n} and {@code cache_n}; the bytes
+ * the saves wrote and the time saves and restores took (the application's metrics). Asserts nothing about speed; writes
  * {@code target/benchmark-hibernation.md}. Run with {@code -Pbench} after {@code ./mvnw install -DskipTests}.
  */
 @Tag("benchmark")
@@ -54,28 +54,43 @@ class HibernationBenchmarkTest {
     }
 
     @Test
-    void conversationsAcrossSwaps() throws Exception {
+    void conversationsAcrossSwapsAndSlots() throws Exception {
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run ./mvnw -B install -DskipTests first");
         }
+        Report report = new Report("target/benchmark-hibernation.md");
+        report.line("Conversations with a ~1,350-token system prompt each, " + TURNS + " turns, " + RUNS
+                + " runs per configuration, alternating (" + Report.machine() + ").");
+        // two conversations on two models under max-loaded=1: every turn loads its model again
+        scenario(report, jar, "2 conversations on 2 models, max-loaded=1", List.of("default", "second"),
+                on -> List.of("-Dquarkus.rocm.max-loaded=1", "-Dquarkus.rocm.start=lazy",
+                        "-Dquarkus.rocm.kv-cache.hibernate=" + on, "-Dquarkus.rocm.second.kv-cache.hibernate=" + on));
+        // four conversations on one model's two slots: every turn takes a slot from another conversation
+        scenario(report, jar, "4 conversations on 2 slots (kv-cache.per-conversation)",
+                List.of("default", "default", "default", "default"),
+                on -> List.of("-Dquarkus.rocm.parallel=2", "-Dquarkus.rocm.kv-cache.hibernate=" + on,
+                        "-Dquarkus.rocm.kv-cache.per-conversation=" + on));
+        report.write();
+    }
+
+    private static void scenario(Report report, Path jar, String title, List<String> models,
+            java.util.function.Function<Boolean, List<String>> flags) throws Exception {
         Figures off = new Figures();
         Figures on = new Figures();
         for (int run = 0; run < RUNS; run++) {
             for (boolean hibernate : new boolean[] { false, true }) {
-                measure(jar, hibernate, hibernate ? on : off);
+                measure(jar, flags.apply(hibernate), models, hibernate ? on : off);
             }
         }
-        Report report = new Report("target/benchmark-hibernation.md");
-        report.line("Conversations across model swaps (" + Report.machine() + "): 2 conversations, a ~1,350-token"
-                + " system prompt, " + TURNS + " turns each, max-loaded=1 (every turn loads its model), " + RUNS
-                + " runs per configuration, alternating.");
         report.line("");
-        report.line("| kv-cache.hibernate | TTFT after a swap, median (ms) | prompt tokens evaluated per turn"
+        report.line("**" + title + "**");
+        report.line("");
+        report.line("| hibernation | TTFT of a turn after the first, median (ms) | prompt tokens evaluated per turn"
                 + " | prompt tokens from the cache per turn | written per save | save / restore per slot (ms) |");
         report.line("|---|---|---|---|---|---|");
         for (Figures f : List.of(off, on)) {
-            report.line(String.format("| %s | %.1f | %.0f | %.0f | %s | %s |", f == on ? "true" : "false",
+            report.line(String.format("| %s | %.1f | %.0f | %.0f | %s | %s |", f == on ? "on" : "off",
                     ApiBenchmarkTest.median(f.ttftMs.stream().mapToDouble(Double::doubleValue).toArray()),
                     (double) f.promptN / f.turns, (double) f.cacheN / f.turns,
                     f.saves == 0 ? "-" : String.format("%.0f KiB", f.writtenBytes / f.saves / 1024),
@@ -83,28 +98,31 @@ class HibernationBenchmarkTest {
                             : String.format("%.1f / %.1f", f.saveSeconds * 1000 / f.saves,
                                     f.restores == 0 ? 0 : f.restoreSeconds * 1000 / f.restores)));
         }
-        report.write();
     }
 
-    /** One application, two conversations taking turns; turns after the first of each add to {@code f}. */
-    static void measure(Path jar, boolean hibernate, Figures f) throws Exception {
+    /** One application, the conversations taking turns; turns after each one's first add to {@code f}. */
+    static void measure(Path jar, List<String> flags, List<String> models, Figures f) throws Exception {
         Path dir = Files.createTempDirectory("kv-bench");
         int port = ApiBenchmarkTest.freePort();
         File log = Files.createTempFile("bench-hibernation", ".log").toFile();
-        Process app = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.http.port=" + port, "-Dquarkus.rocm.max-loaded=1", "-Dquarkus.rocm.start=lazy",
-                "-Dquarkus.rocm.kv-cache.hibernate=" + hibernate, "-Dquarkus.rocm.second.kv-cache.hibernate=" + hibernate,
-                "-Dquarkus.rocm.hibernation.dir=" + dir, "-Dquarkus.otel.sdk.disabled=true", "-jar", jar.toString())
-                .redirectErrorStream(true).redirectOutput(log).start();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Dquarkus.http.port=" + port, "-Dquarkus.rocm.hibernation.dir=" + dir,
+                "-Dquarkus.otel.sdk.disabled=true"));
+        command.addAll(flags);
+        command.addAll(List.of("-jar", jar.toString()));
+        Process app = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
         try {
             ApiBenchmarkTest.waitFor200("http://127.0.0.1:" + port + "/q/health/ready", app, log);
-            Map<String, JsonArray> conversations = Map.of("default", new JsonArray(), "second", new JsonArray());
-            conversations.values().forEach(c -> c.add(new JsonObject().put("role", "system").put("content", SYSTEM)));
+            List<JsonArray> conversations = new ArrayList<>();
+            for (int i = 0; i < models.size(); i++) {
+                conversations.add(new JsonArray().add(new JsonObject().put("role", "system")
+                        .put("content", "Conversation " + i + ". " + SYSTEM)));
+            }
             for (int turn = 0; turn < TURNS; turn++) {
-                for (String model : List.of("default", "second")) {
-                    JsonArray messages = conversations.get(model);
+                for (int i = 0; i < models.size(); i++) {
+                    JsonArray messages = conversations.get(i);
                     messages.add(new JsonObject().put("role", "user").put("content", "Turn " + turn + ": go on."));
-                    Turn t = turn(port, model, messages);
+                    Turn t = turn(port, models.get(i), messages);
                     messages.add(new JsonObject().put("role", "assistant").put("content", t.text()));
                     if (turn > 0) {
                         f.ttftMs.add(t.ttftMs());
