@@ -190,7 +190,7 @@ export class QwcRocmModels extends LitElement {
             <div class="extra saved-caches" id="saved-caches-${m.alias}"><span class="label">Saved prompt caches:</span>
                 <span class="saved" title="${c.dir}">${c.refused ? `not saved: ${c.refused}`
                     : slots.length === 0 ? 'none'
-                    : `${slots.length} slot(s), ${tokens} tokens, ${(c.bytes / 1024).toFixed(0)} KiB`}</span>
+                    : `${slots.length} cache(s), ${tokens} tokens, ${(c.bytes / 1024).toFixed(0)} KiB`}</span>
                 <span class="muted">(${c.saves} saved, ${c.restores} restored, ${c.tokensRestored} tokens spared)</span>
                 ${slots.length > 0 ? html`<vaadin-button theme="tertiary small" class="drop-caches"
                         @click=${() => this._dropCaches(m)}>

@@ -42,8 +42,7 @@ class HibernationRestartIT {
         try {
             first = chat(port, turn1);
         } finally {
-            app.destroy(); // SIGTERM: the application stops gracefully, and its llama-servers with it
-            assertThat(app.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            stop(app); // SIGTERM: the application stops gracefully, and its llama-servers with it
         }
         int prompt = first.getJsonObject("timings").getInteger("prompt_n");
         assertThat(prompt).isGreaterThan(1000);
@@ -64,9 +63,16 @@ class HibernationRestartIT {
                     "rocm_kv_cache_written_bytes_total{model=\"default\"} 0.0");
             assertThat(metrics).containsPattern("rocm_kv_cache_restored_tokens_total\\{model=\"default\"} 1[34]\\d\\d\\.0");
         } finally {
-            app.destroy();
-            app.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+            stop(app);
         }
+    }
+
+    /** Stops the application gracefully; none of its llama-servers is left running. */
+    static void stop(Process app) throws Exception {
+        java.util.List<ProcessHandle> servers = JvmKilledIT.llamaServers(app.toHandle());
+        app.destroy();
+        assertThat(app.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(servers).as("llama-servers left running").noneMatch(ProcessHandle::isAlive);
     }
 
     static Process start(int port, Path dir) throws Exception {

@@ -88,6 +88,26 @@ class HibernatorTest {
     }
 
     @Test
+    void afterACrashWhatWasSavedAtTheLastStopIsRestored() throws Exception {
+        LocalServer s = server("2048");
+        int prompt = complete(start(s), PROMPT).path("prompt_n").asInt();
+        s.stop(); // saved
+        Endpoint restarted = start(s);
+        Hibernator h = s.hibernator().orElseThrow();
+        assertThat(h.restores()).isEqualTo(1);
+        io.quarkiverse.rocm.runtime.TestSupport.signal(restarted.pid(), "KILL"); // nothing saved now
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (h.restores() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(h.restores()).as("restored again by the supervisor's restart").isEqualTo(2);
+        Endpoint after = s.awaitReady(false).get(30, TimeUnit.SECONDS);
+        assertThat(after.pid()).isNotEqualTo(restarted.pid());
+        assertThat(complete(after, PROMPT + "Then the dog woke up.").path("cache_n").asInt())
+                .isGreaterThanOrEqualTo(prompt - 1);
+    }
+
+    @Test
     void aCacheSavedForAnotherStartOfTheModelIsSkippedAndDeleted() throws Exception {
         LocalServer small = server("2048");
         complete(start(small), PROMPT);
