@@ -201,7 +201,8 @@ export class QwcRocmModels extends LitElement {
     _dropCaches(m) {
         this.jsonRpc.dropCaches({ name: m.name }).then(response => {
             this._messages = { ...this._messages, [m.name]: response.result };
-        });
+            return this.jsonRpc.getModels();
+        }).then(response => this._models = response.result);
     }
 
     _state(m) {

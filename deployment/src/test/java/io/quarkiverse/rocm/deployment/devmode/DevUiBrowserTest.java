@@ -57,6 +57,9 @@ public class DevUiBrowserTest {
             // two fit: the third, named by its repository, loads from the page
                     + "quarkus.rocm.max-loaded=2\nquarkus.rocm.third.model.hf-repo=" + REPO + ":Q8_0\n"
                     + "quarkus.rocm.third.threads=1\nquarkus.rocm.hf.endpoint=" + HUB.endpoint() + "\n"
+                    // the second model's prompt caches are saved at its unload: the page shows and deletes them
+                    + "quarkus.rocm.second.kv-cache.hibernate=true\nquarkus.rocm.hibernation.dir="
+                    + Path.of("target", "devui-browser-kv-cache-" + PORT).toAbsolutePath() + "\n"
                     + "quarkus.rocm.hf.cache=" + Path.of("target", "hub-caches", "DevUiBrowserTest-" + PORT)
                             .toAbsolutePath()
                     + "\nquarkus.http.port=" + PORT + "\n"), "application.properties"));
@@ -119,6 +122,18 @@ public class DevUiBrowserTest {
             wait.until(d -> Boolean.TRUE.equals(js(d, "const g = deep('qwc-rocm-exchanges')?.shadowRoot"
                     + "?.querySelector('vaadin-grid'); return g != null && g.items.some(i => i.model === 'second'"
                     + " && i.caller === 'application' && i.status === 200 && i.completionTokens > 0)")));
+
+            // the Models page: the second model's Unload saves the chat's prompt cache, shown with the model, and its
+            // Delete button deletes it; loaded again for what follows
+            driver.get("http://localhost:" + PORT + "/q/dev-ui/quarkus-rocm/models");
+            wait.until(d -> js(d, "return deep('#actions-second vaadin-button.unload')") != null);
+            js(driver, "deep('#actions-second vaadin-button.unload').click(); return true");
+            wait.until(d -> String.valueOf(js(d, "return deep('#saved-caches-second .saved')?.textContent"))
+                    .startsWith("1 cache(s)"));
+            js(driver, "deep('#saved-caches-second vaadin-button.drop-caches').click(); return true");
+            wait.until(d -> "none".equals(js(d, "return deep('#saved-caches-second .saved')?.textContent?.trim()")));
+            js(driver, "deep('#actions-second vaadin-button.load').click(); return true");
+            wait.until(d -> "READY".equals(js(d, "return deep('#model-second')?.dataset.state")));
 
             // the Models page: the model named by its repository loads from its Load button, its pull shown as a
             // progress bar; then a model is pulled by name into the cache, which lists both files

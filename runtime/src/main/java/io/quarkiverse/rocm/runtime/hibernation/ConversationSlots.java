@@ -11,7 +11,9 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
@@ -44,7 +46,9 @@ public final class ConversationSlots {
     private final Hibernator hibernator;
     private final SlotFiles files;
     private final String displayName;
-    private final ExecutorService moves = Executors.newSingleThreadExecutor(DaemonThreads.named("rocm-conversations"));
+    /** One move at a time; its thread ends when idle (a dev-mode reload leaves none behind). */
+    private final ExecutorService moves = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+            DaemonThreads.named("rocm-conversations"));
     // guarded by this
     private final String[] occupant;
     private final int[] busy;
