@@ -1,5 +1,6 @@
 package io.quarkiverse.rocm.runtime.client;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -13,6 +14,7 @@ import io.quarkiverse.rocm.runtime.hibernation.Hibernator;
 import io.quarkiverse.rocm.runtime.scheduling.KeepAlive;
 import io.quarkiverse.rocm.runtime.scheduling.Lease;
 import io.quarkiverse.rocm.runtime.scheduling.Scheduler;
+import io.quarkiverse.rocm.runtime.scheduling.WaitTimeoutException;
 import io.quarkiverse.rocm.runtime.server.Endpoint;
 import io.quarkiverse.rocm.runtime.server.ModelServer;
 import io.quarkiverse.rocm.runtime.server.Prefixes;
@@ -192,17 +194,16 @@ final class Admission {
         if (scheduler == null) {
             return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<Lease> acquiring = scheduler.acquire(server.name(), keepAlive);
+        CompletableFuture<Lease> acquiring = scheduler.acquire(server.name(), keepAlive, Duration.ofMillis(timeoutMs));
         gone.whenComplete((x, e) -> acquiring.cancel(false));
-        return acquiring.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).handle((l, err) -> {
+        return acquiring.handle((l, err) -> {
             if (err != null) {
                 Throwable cause = err instanceof CompletionException ? err.getCause() : err;
                 if (cause instanceof CancellationException c) {
                     throw c;
                 }
-                String why = cause instanceof TimeoutException
-                        ? scheduler.whyWaiting(server.name()) + ", for longer than " + timeoutMs
-                                + " ms; retry, or raise the request timeout"
+                String why = cause instanceof WaitTimeoutException
+                        ? cause.getMessage() + "; retry, or raise the request timeout"
                         : cause.getMessage();
                 throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, why, cause);
             }

@@ -45,6 +45,7 @@ public final class Scheduler {
     private final LongSupplier clock;
     private final Room room;
     private final Residency residency;
+    private final Timer timer;
 
     /**
      * @param clock nanoseconds, as {@link System#nanoTime()}
@@ -54,6 +55,7 @@ public final class Scheduler {
         this.limits = limits;
         this.room = new Room(limits);
         this.clock = clock;
+        this.timer = timer;
         this.residency = new Residency(lock, clock, timer, executor, line, this::pump);
     }
 
@@ -106,14 +108,6 @@ public final class Scheduler {
         }
     }
 
-    /** Why a request for {@code model} waits (for the error of one that waited too long), or null. */
-    public String whyWaiting(String model) {
-        synchronized (lock) {
-            Entry e = require(model);
-            return room.whyWaiting(e, entries.values());
-        }
-    }
-
     /**
      * Ends this scheduler's decisions (the application stops, or restarts in dev mode): its idle timers are cancelled
      * and fire no unload, waiting requests fail; the servers themselves are the caller's to stop or keep.
@@ -152,6 +146,14 @@ public final class Scheduler {
 
     /** {@link #acquire(String)}, for a request that asks for its own {@code keepAlive} (null: the model's). */
     public CompletableFuture<Lease> acquire(String model, KeepAlive keepAlive) {
+        return acquire(model, keepAlive, null);
+    }
+
+    /**
+     * {@link #acquire(String, KeepAlive)}, waiting at most {@code maxWait} (null: without limit): then the request has
+     * left the line before its future fails with a {@link WaitTimeoutException} that says who holds the room.
+     */
+    public CompletableFuture<Lease> acquire(String model, KeepAlive keepAlive, Duration maxWait) {
         CompletableFuture<Lease> future = new CompletableFuture<>();
         List<Runnable> after;
         synchronized (lock) {
@@ -166,7 +168,10 @@ public final class Scheduler {
             line.add(e, future, keepAlive);
             after = pump();
         }
+        Runnable cancelTimer = maxWait == null || future.isDone() ? () -> {
+        } : timer.schedule(() -> timedOut(future, maxWait), maxWait);
         future.whenComplete((lease, failure) -> {
+            cancelTimer.run();
             if (failure != null) {
                 left(future);
             }
@@ -373,13 +378,29 @@ public final class Scheduler {
      * {@code cancelAbandonedLoads}: then it is cancelled.
      */
     private void left(CompletableFuture<Lease> future) {
+        leave(future, null);
+    }
+
+    /** A waiter waited longer than {@code maxWait}: it leaves the line, then learns who holds the room. */
+    private void timedOut(CompletableFuture<Lease> future, Duration maxWait) {
+        String why = leave(future, maxWait);
+        if (why != null) {
+            future.completeExceptionally(new WaitTimeoutException(why));
+        }
+    }
+
+    /** Removes a waiter; null when it had left already, else why it waited (for {@code maxWait}, when timed out). */
+    private String leave(CompletableFuture<Lease> future, Duration maxWait) {
         List<Runnable> after;
+        String why;
         synchronized (lock) {
             Line.Waiter gone = line.remove(future);
             if (gone == null) {
-                return;
+                return null;
             }
             Entry e = gone.entry();
+            why = maxWait == null ? ""
+                    : room.whyWaiting(e, entries.values()) + ", for longer than " + maxWait.toMillis() + " ms";
             after = new ArrayList<>();
             if (limits.cancelAbandonedLoads() && e.loading != null && line.waiting(e) == 0 && !e.loadAskedByPolicy
                     && e.busy == 0) {
@@ -388,6 +409,7 @@ public final class Scheduler {
             after.addAll(pump());
         }
         after.forEach(Runnable::run);
+        return why;
     }
 
     private Entry require(String model) {

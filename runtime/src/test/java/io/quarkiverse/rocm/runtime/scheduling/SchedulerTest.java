@@ -158,6 +158,40 @@ class SchedulerTest extends SchedulerHarness {
     }
 
     @Test
+    void aRequestThatWaitsLongerThanItMayHasLeftTheLineWhenItHearsWhoHoldsTheRoom() throws Exception {
+        Scheduler s = scheduler(new Limits(1, 0, 0));
+        model(s, "a", 10, Policy.FOREVER);
+        model(s, "b", 10, Policy.FOREVER);
+        Lease held = lease(s.acquire("a"));
+        CompletableFuture<Lease> waiting = s.acquire("b", null, Duration.ofSeconds(1));
+        List<Integer> lineWhenFailed = new ArrayList<>();
+        waiting.whenComplete((l, e) -> lineWhenFailed.add(s.waiting())); // as a caller's own stage sees it
+        advance(Duration.ofMillis(999));
+        assertThat(waiting).isNotDone();
+        advance(Duration.ofMillis(1));
+        assertThatThrownBy(waiting::get).hasCauseInstanceOf(WaitTimeoutException.class)
+                .hasMessageContaining("model 'b' waits for room (quarkus.rocm.max-loaded=1)")
+                .hasMessageContaining("'a' (serving 1)").hasMessageContaining("for longer than 1000 ms");
+        assertThat(lineWhenFailed).as("it had left the line before its failure was seen").containsExactly(0);
+        held.release();
+        runTasks();
+        assertThat(events).as("nobody asked for b any more").doesNotContain("load b");
+        assertThat(timers).as("no timer is left behind").isEmpty();
+    }
+
+    @Test
+    void aRequestGrantedInTimeLeavesNoTimer() throws Exception {
+        Scheduler s = scheduler(new Limits(1, 0, 0));
+        model(s, "a", 10, Policy.FOREVER);
+        model(s, "b", 10, Policy.FOREVER);
+        Lease held = lease(s.acquire("a"));
+        CompletableFuture<Lease> waiting = s.acquire("b", null, Duration.ofSeconds(1));
+        held.release();
+        lease(waiting).release();
+        assertThat(timers).isEmpty();
+    }
+
+    @Test
     void aCallerThatGivesUpLeavesTheLine_aLoadNobodyWaitsForIsCancelledWhenConfigured() throws Exception {
         Scheduler s = scheduler(new Limits(0, 0, 0, true));
         FakeModel a = model(s, "a", 10, Policy.FOREVER);
