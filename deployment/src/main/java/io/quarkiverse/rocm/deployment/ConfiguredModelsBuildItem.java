@@ -39,7 +39,7 @@ public final class ConfiguredModelsBuildItem extends SimpleBuildItem {
         Set<String> named = new TreeSet<>();
         boolean local = false;
         for (String p : config.getPropertyNames()) {
-            if (!p.startsWith(PREFIX)) {
+            if (!p.startsWith(PREFIX) || unset(config, p)) {
                 continue;
             }
             String rest = p.substring(PREFIX.length());
@@ -71,6 +71,19 @@ public final class ConfiguredModelsBuildItem extends SimpleBuildItem {
             }
         }
         return new ConfiguredModelsBuildItem(defaultModel, modelsDir, named, local || modelsDir);
+    }
+
+    /**
+     * Whether a property is set to nothing, as {@code %test.quarkus.rocm.model.hf-repo=} unsets the model for tests (an
+     * empty value is no value). A value that refers to another property not given yet is set: the runtime says what is
+     * missing.
+     */
+    static boolean unset(Config config, String name) {
+        try {
+            return config.getOptionalValue(name, String.class).isEmpty();
+        } catch (java.util.NoSuchElementException e) {
+            return false;
+        }
     }
 
     /** A property name's segments, a quoted segment ({@code "my.model"}) as one, without its quotes. */
