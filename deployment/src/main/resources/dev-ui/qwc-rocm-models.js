@@ -34,6 +34,7 @@ export class QwcRocmModels extends LitElement {
         .extra { font-size: var(--lumo-font-size-s); }
         .extra .label { color: var(--lumo-secondary-text-color); }
         vaadin-progress-bar.download { width: 10em; margin: var(--lumo-space-xs) 0; }
+        .listens { word-break: break-all; }
         .actions { display: flex; gap: var(--lumo-space-xs); align-items: center; }
         .details { padding: var(--lumo-space-s) var(--lumo-space-m); display: flex; flex-direction: column;
                    gap: var(--lumo-space-s); }
@@ -97,14 +98,14 @@ export class QwcRocmModels extends LitElement {
                          theme="row-stripes wrap-cell-content"
                          .detailsOpenedItems=${this._models.filter(m => this._opened.has(m.name))}
                          ${gridRowDetailsRenderer(m => this._details(m), [])}>
-                <vaadin-grid-column header="Model" flex-grow="3" resizable
+                <vaadin-grid-column header="Model" width="16em" flex-grow="3" resizable
                                     ${columnBodyRenderer(m => this._model(m), [this._opened])}></vaadin-grid-column>
-                <vaadin-grid-column header="State" flex-grow="2" resizable
+                <vaadin-grid-column header="State" width="10em" flex-grow="2" resizable
                                     ${columnBodyRenderer(m => this._state(m), [])}></vaadin-grid-column>
                 <vaadin-grid-column header="PID" auto-width flex-grow="0"
                                     ${columnBodyRenderer(m => html`${m.pid ?? '-'}`, [])}></vaadin-grid-column>
-                <vaadin-grid-column header="Listens on" auto-width flex-grow="0"
-                                    ${columnBodyRenderer(m => html`<span class="reason">${m.listensOn ?? '-'}</span>`, [])}></vaadin-grid-column>
+                <vaadin-grid-column header="Listens on" width="12em" flex-grow="1" resizable
+                                    ${columnBodyRenderer(m => html`<span class="reason listens">${m.listensOn ?? '-'}</span>`, [])}></vaadin-grid-column>
                 <vaadin-grid-column header="Context x slots" auto-width flex-grow="0"
                                     ${columnBodyRenderer(m => html`${m.contextSize} x ${m.parallel}`, [])}></vaadin-grid-column>
                 <vaadin-grid-column header="Restarts" auto-width flex-grow="0"

@@ -53,6 +53,12 @@ class DocsTest {
                     broken.add(page + ": xref:" + x.group(1) + x.group(2) + " (no such anchor)");
                 }
             }
+            Matcher image = Pattern.compile("(?m)^image::([^\\[]+)\\[").matcher(text);
+            while (image.find()) {
+                if (!Files.exists(DOCS.resolve("images").resolve(image.group(1)))) {
+                    broken.add(page + ": image::" + image.group(1));
+                }
+            }
             Matcher i = INCLUDE.matcher(text);
             while (i.find()) {
                 String target = i.group(1);
@@ -66,7 +72,7 @@ class DocsTest {
                 }
             }
         }
-        assertThat(broken).as("references to pages, anchors, files and tags that do not exist").isEmpty();
+        assertThat(broken).as("references to pages, anchors, files, tags and images that do not exist").isEmpty();
         assertThat(pages()).as("the pages").hasSizeGreaterThan(10);
     }
 

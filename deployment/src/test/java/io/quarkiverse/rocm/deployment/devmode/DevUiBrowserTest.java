@@ -116,6 +116,7 @@ public class DevUiBrowserTest {
                     .isGreaterThan(1);
             assertThat(js(driver, "return deep('qwc-rocm-chat').shadowRoot.querySelector('#error').textContent"))
                     .isEqualTo("");
+            screenshot(driver, "dev-ui-chat.png");
 
             // the Exchanges page: that chat, in its grid
             driver.get("http://localhost:" + PORT + "/q/dev-ui/quarkus-rocm/exchanges");
@@ -156,6 +157,7 @@ public class DevUiBrowserTest {
                 return cache.contains("tiny-llama-Q4_K_M.gguf") && cache.contains("tiny-llama-Q8_0.gguf")
                         && cache.contains(" kB");
             });
+            screenshot(driver, "dev-ui-models.png");
         } finally {
             driver.quit();
         }
@@ -173,6 +175,14 @@ public class DevUiBrowserTest {
         Assumptions.assumeTrue(status.startsWith("ok "), "no browser for the Dev UI test: " + status);
         List<String> parts = List.of(status.split(" "));
         return parts.subList(1, 3);
+    }
+
+    /** What the page shows now, into target/dev-ui/ (the guides' pictures of the card are taken from there). */
+    static void screenshot(ChromeDriver driver, String name) throws IOException {
+        Path dir = Files.createDirectories(Path.of("target", "dev-ui"));
+        // the Dev UI's own toasts (its extension manager cannot reach a Maven repository offline) would cover the picture
+        js(driver, "document.querySelectorAll('vaadin-notification-container').forEach(c => c.remove()); return true");
+        Files.write(dir.resolve(name), driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
     }
 
     @AfterAll
