@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -19,8 +20,9 @@ import org.junit.jupiter.api.Test;
  * The documentation cannot drift from the code: every {@code xref:} and {@code include::} of the Antora pages resolves,
  * every link from the README into the repository names a file that exists, and every {@code quarkus.rocm.*} property
  * that an example configuration sets (the README's {@code properties} blocks, the pages' {@code [source,properties]}
- * blocks) is one the generated configuration reference describes. Checked without rendering: the build has no
- * Antora UI bundle.
+ * blocks) is one the generated configuration reference describes; every page is in the navigation and every command
+ * is run by a test. Read from the sources, so a failure names the page and the reference ({@link AntoraSiteTest}
+ * renders them with Antora itself).
  */
 class DocsTest {
 
@@ -82,6 +84,39 @@ class DocsTest {
         List<String> missing = pages().stream().filter(p -> !p.getParent().endsWith("includes"))
                 .map(p -> p.getFileName().toString()).filter(name -> !nav.contains("xref:" + name + "[")).toList();
         assertThat(missing).as("pages the navigation does not list").isEmpty();
+    }
+
+    /** The pages whose commands against the application run in a test, and the test. */
+    static final Map<String, String> COMMANDS_RUN_BY = Map.of("getting-started.adoc", "GettingStartedGuideTest",
+            "apis.adoc", "ApisGuideTest", "production.adoc", "ProductionGuideTest", "many-models.adoc",
+            "ManyModelsGuideTest");
+
+    /** The other commands of the pages, and what exercises them. */
+    static final Map<String, String> OTHER_COMMANDS = Map.of(
+            "./mvnw quarkus:dev", "Quarkus' own command; the extension's dev mode is tested by deployment's devmode/ tests",
+            "./mvnw -B install -DskipTests && ./mvnw -B -pl integration-tests test -Pbench",
+            "the benchmarks, run by hand: they assert nothing about speed, their figures are in the page",
+            "java -jar quarkus-rocm-testing.jar -o tiny.gguf", "TestingCommandTest");
+
+    @Test
+    void everyCommandOfThePagesIsExercised() throws IOException {
+        List<String> unexercised = new ArrayList<>();
+        for (Path page : pages()) {
+            String name = DOCS.resolve("pages").relativize(page).toString();
+            for (Guide.Block block : Guide.page(name).blocks("shell")) {
+                String command = block.text().strip();
+                boolean run = command.contains("localhost:8080") ? COMMANDS_RUN_BY.containsKey(name)
+                        : OTHER_COMMANDS.containsKey(command);
+                if (!run) {
+                    unexercised.add(name + ": " + command);
+                }
+            }
+        }
+        assertThat(unexercised).as("commands no test runs (run them in the page's test, or say what exercises them)")
+                .isEmpty();
+        for (String name : COMMANDS_RUN_BY.keySet()) {
+            assertThat(Guide.page(name).commands()).as("the commands of %s", name).isNotEmpty();
+        }
     }
 
     /** An explicit anchor ({@code [[id]]}, {@code [#id]}) or the id Asciidoctor gives a section title. */

@@ -1,0 +1,55 @@
+package io.quarkiverse.rocm.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The guides rendered by Antora itself, as Quarkiverse's site renders them (with a minimal UI of the project's own:
+ * {@code src/test/antora}), failing on any warning: a broken xref, include, tag or image fails the build with
+ * Antora's own message. Then the rendered pages are read: every page of the navigation is there, with its examples
+ * and the configuration reference included.
+ */
+class AntoraSiteTest {
+
+    static final Path SITE = Path.of("target", "antora", "site", "quarkus-rocm", "dev");
+    static String output;
+
+    @BeforeAll
+    static void render() throws Exception {
+        Process p = new ProcessBuilder("bash", "src/test/antora/antora.sh").redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("Antora ended within 5 minutes").isTrue();
+        output = new String(out, StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as("Antora's exit status; it printed:%n%s", output).isZero();
+    }
+
+    @Test
+    void everyPageOfTheNavigationIsRendered() throws Exception {
+        for (Path page : DocsTest.pages()) {
+            if (page.getParent().endsWith("includes")) {
+                continue;
+            }
+            String html = page.getFileName().toString().replace(".adoc", ".html");
+            assertThat(SITE.resolve(html)).as("the rendered %s", page).exists();
+            assertThat(Files.readString(SITE.resolve("index.html"))).as("the navigation").contains("href=\"" + html + "\"");
+        }
+    }
+
+    @Test
+    void theExamplesAndTheReferenceAreIncluded() throws Exception {
+        assertThat(Files.readString(SITE.resolve("getting-started.html"))).contains("interface Assistant")
+                .contains("quarkus.rocm.model.hf-repo=ggml-org/gemma-3-4b-it-GGUF:Q4_K_M")
+                .doesNotContain("tag::", "end::", "Unresolved directive");
+        assertThat(Files.readString(SITE.resolve("index.html"))).as("the generated configuration reference")
+                .contains("quarkus.rocm.model.path").contains("quarkus.rocm.openai.api-keys");
+        assertThat(Files.readString(SITE.resolve("dev-mode.html"))).contains("_images/dev-ui-models.png");
+        assertThat(SITE.resolve("_images").resolve("dev-ui-models.png")).exists();
+    }
+}
