@@ -18,15 +18,9 @@ public class ApisGuideTest {
     static final String KEY = "a-key-for-the-guide";
 
     @RegisterExtension
-    static final QuarkusUnitTest app = configured(new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(Guide.class, Commands.class))
-            .overrideConfigKey("API_KEY", KEY)
-            .overrideConfigKey("quarkus.rocm.threads", "1"));
-
-    static QuarkusUnitTest configured(QuarkusUnitTest app) {
-        Guide.page("apis.adoc").propertiesOf("enable-config").forEach(app::overrideConfigKey);
-        return app;
-    }
+    static final QuarkusUnitTest app = GuideApps.configured(new QuarkusUnitTest()
+            .withApplicationRoot(jar -> jar.addClasses(Guide.class, Commands.class, GuideApps.class, ExampleFiles.class))
+            .overrideConfigKey("API_KEY", KEY), "apis.adoc", "enable-config", "");
 
     @Test
     void everyCommandOfThePageAnswers() {

@@ -2,6 +2,8 @@ package io.quarkiverse.rocm.docs;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -19,19 +21,22 @@ public final class Commands {
         String script = "set -euo pipefail\ncurl() { command curl --fail-with-body -sS \"$@\"; }\n"
                 + commands.replace("localhost:8080", "localhost:" + port);
         try {
-            ProcessBuilder pb = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true);
+            Path printed = Files.createTempFile("guide-command", ".out");
+            ProcessBuilder pb = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true)
+                    .redirectOutput(printed.toFile()); // read once it ended: a command that hangs cannot hang the test
             pb.environment().putAll(env);
             Process p = pb.start();
-            byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new AssertionError("did not end within 60 s:\n" + commands);
+                throw new AssertionError(
+                        "did not end within 60 s:\n" + commands + "\nit printed:\n" + Files.readString(printed));
             }
-            String printed = new String(out, StandardCharsets.UTF_8);
+            String out = Files.readString(printed, StandardCharsets.UTF_8);
+            Files.delete(printed);
             if (p.exitValue() != 0) {
-                throw new AssertionError("exit " + p.exitValue() + " from:\n" + commands + "\nwhich printed:\n" + printed);
+                throw new AssertionError("exit " + p.exitValue() + " from:\n" + commands + "\nwhich printed:\n" + out);
             }
-            return printed;
+            return out;
         } catch (IOException e) {
             throw new AssertionError("could not run bash", e);
         } catch (InterruptedException e) {

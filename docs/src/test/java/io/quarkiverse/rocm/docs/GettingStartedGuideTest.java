@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkiverse.rocm.runtime.server.ModelServers;
 import io.quarkiverse.rocm.runtime.spec.LocalSpec;
+import io.quarkiverse.rocm.testing.Folders;
 import io.quarkiverse.rocm.testing.TinyModel;
 import io.quarkiverse.rocm.testing.hub.TestHub;
 import io.quarkus.test.QuarkusUnitTest;
@@ -43,10 +44,11 @@ public class GettingStartedGuideTest {
     @RegisterExtension
     static final QuarkusUnitTest app = new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClasses(Assistant.class, AssistantResource.class, Summaries.class, Guide.class,
-                    Commands.class, Caches.class))
+                    Commands.class))
             .withConfigurationResource("getting-started.properties")
             .overrideConfigKey("quarkus.rocm.hf.endpoint", HUB.endpoint().toString())
-            .overrideConfigKey("quarkus.rocm.hf.cache", Caches.empty("getting-started").toString())
+            .overrideConfigKey("quarkus.rocm.hf.cache",
+                    Folders.emptyOnce(Path.of("target", "caches", "getting-started")).toString())
             .overrideConfigKey("quarkus.rocm.threads", "1")
             .setLogRecordPredicate(r -> r.getLevel().intValue() >= Level.INFO.intValue()
                     && r.getLoggerName().startsWith("io.quarkiverse.rocm"))

@@ -2,10 +2,8 @@ package io.quarkiverse.rocm.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.inject.Inject;
@@ -33,22 +31,11 @@ import io.quarkus.test.QuarkusUnitTest;
  */
 public class LangChain4jGuideTest {
 
-    static final Map<String, String> MODELS = ExampleFiles.under(
-            Path.of("target", "example-files", "langchain4j").toAbsolutePath(),
-            Guide.page("langchain4j.adoc").propertiesOf("models-config"));
-
     @RegisterExtension
-    static final QuarkusUnitTest app = configured(new QuarkusUnitTest().withApplicationRoot(jar -> jar.addClasses(
+    static final QuarkusUnitTest app = GuideApps.configured(new QuarkusUnitTest().withApplicationRoot(jar -> jar.addClasses(
             WeatherAgent.class, WeatherTools.class, Forecasts.class, Forecasts.Forecast.class, Summaries.class,
-            Conversations.class, Library.class, Guide.class, ExampleFiles.class)));
-
-    static QuarkusUnitTest configured(QuarkusUnitTest app) {
-        MODELS.forEach(app::overrideConfigKey);
-        for (String model : List.of("", "embed.", "rank.")) {
-            app.overrideConfigKey("quarkus.rocm." + model + "threads", "1");
-        }
-        return app;
-    }
+            Conversations.class, Library.class, Guide.class, GuideApps.class, ExampleFiles.class)), "langchain4j.adoc",
+            "models-config", "", "embed", "rank");
 
     @Inject
     WeatherAgent agent;

@@ -2,7 +2,6 @@ package io.quarkiverse.rocm.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -26,20 +25,11 @@ public class ManyModelsGuideTest {
     static final Map<String, String> ENV = Map.of("OPS_KEY", "ops-key-for-the-guide");
 
     @RegisterExtension
-    static final QuarkusUnitTest app = configured(new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(Guide.class, Commands.class, ExampleFiles.class))
+    static final QuarkusUnitTest app = GuideApps.configured(new QuarkusUnitTest()
+            .withApplicationRoot(jar -> jar.addClasses(Guide.class, Commands.class, GuideApps.class, ExampleFiles.class))
             .overrideConfigKey("quarkus.rocm.openai.enabled", "true")
-            .overrideConfigKey("quarkus.rocm.openai.operator-keys", ENV.get("OPS_KEY")));
-
-    static QuarkusUnitTest configured(QuarkusUnitTest app) {
-        Map<String, String> models = ExampleFiles.under(Path.of("target", "example-files", "many-models").toAbsolutePath(),
-                Guide.page("many-models.adoc").propertiesOf("three-models"));
-        models.forEach(app::overrideConfigKey);
-        for (String model : List.of("chat", "coder", "vision")) {
-            app.overrideConfigKey("quarkus.rocm." + model + ".threads", "1");
-        }
-        return app;
-    }
+            .overrideConfigKey("quarkus.rocm.openai.operator-keys", ENV.get("OPS_KEY")), "many-models.adoc",
+            "three-models", "chat", "coder", "vision");
 
     @Inject
     ModelServers servers;

@@ -22,14 +22,12 @@ public class ProductionGuideTest {
             "ops-key-3");
 
     @RegisterExtension
-    static final QuarkusUnitTest app = configured(new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(Guide.class, Commands.class))
-            .overrideConfigKey("quarkus.rocm.openai.enabled", "true")
-            .overrideConfigKey("quarkus.rocm.threads", "1"));
+    static final QuarkusUnitTest app = GuideApps.configured(keys(new QuarkusUnitTest()
+            .withApplicationRoot(jar -> jar.addClasses(Guide.class, Commands.class, GuideApps.class, ExampleFiles.class))
+            .overrideConfigKey("quarkus.rocm.openai.enabled", "true")), "production.adoc", "keys-config", "");
 
-    static QuarkusUnitTest configured(QuarkusUnitTest app) {
+    static QuarkusUnitTest keys(QuarkusUnitTest app) {
         KEYS.forEach(app::overrideConfigKey);
-        Guide.page("production.adoc").propertiesOf("keys-config").forEach(app::overrideConfigKey);
         return app;
     }
 

@@ -19,14 +19,9 @@ import io.quarkus.test.QuarkusUnitTest;
 public class TestingGuideTest {
 
     @RegisterExtension
-    static final QuarkusUnitTest app = configured(new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(Assistant.class, Guide.class))
-            .overrideConfigKey("quarkus.rocm.threads", "1"));
-
-    static QuarkusUnitTest configured(QuarkusUnitTest app) {
-        Guide.parse(Guide.page("testing.adoc").blocks("properties").get(0).text()).forEach(app::overrideConfigKey);
-        return app;
-    }
+    static final QuarkusUnitTest app = GuideApps.configured(new QuarkusUnitTest()
+            .withApplicationRoot(jar -> jar.addClasses(Assistant.class, Guide.class, GuideApps.class, ExampleFiles.class)),
+            "testing.adoc", "test-profile", "");
 
     @Inject
     Assistant assistant;

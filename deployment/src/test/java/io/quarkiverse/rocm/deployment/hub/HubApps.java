@@ -1,12 +1,8 @@
 package io.quarkiverse.rocm.deployment.hub;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
+import io.quarkiverse.rocm.testing.Folders;
 import io.quarkiverse.rocm.testing.TinyModel;
 import io.quarkiverse.rocm.testing.hub.TestHub;
 import io.quarkus.test.QuarkusUnitTest;
@@ -35,23 +31,9 @@ final class HubApps {
                 .file(REPO, "tiny-llama-Q4_K_M.gguf", gguf("Q4_K_M"));
     }
 
-    /**
-     * An empty cache folder of this name under target/, emptied once per JVM (the second copy of the test class a
-     * {@code QuarkusUnitTest} loads must not empty it again).
-     */
+    /** An empty cache folder of this name under target/ ({@link Folders#emptyOnce}). */
     static Path cache(String name) {
-        Path dir = Path.of("target", "hub-caches", name).toAbsolutePath();
-        try {
-            if (System.getProperties().putIfAbsent("quarkus-rocm.test-cache." + dir, "emptied") == null
-                    && Files.exists(dir)) {
-                try (Stream<Path> walk = Files.walk(dir)) {
-                    walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
-            return Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Folders.emptyOnce(Path.of("target", "hub-caches", name));
     }
 
     /**

@@ -2,15 +2,12 @@ package io.quarkiverse.rocm.runtime.scheduling;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
-
-import org.jboss.logging.Logger;
 
 /**
  * Decides which local llama-servers run: loads a model on demand, unloads it when it has been idle for its
@@ -21,13 +18,12 @@ import org.jboss.logging.Logger;
  * load; a load that has started finishes even when nobody waits for it any more (then the model follows its
  * keep-alive), unless the limits say to cancel it.
  * <p>
- * Each model's server keeps its own life; this class only decides when it runs ({@link Room} says what fits). Pure Java, one
- * lock, a
- * clock and a timer passed in: the state transitions and the line are tested without processes.
+ * Each model's server keeps its own life; this class only decides when it runs: it keeps the models' entries and the
+ * line of waiting requests, {@link Dispatch} serves the line, {@link Room} says what fits and {@link Residency} loads
+ * and unloads. Pure Java, one lock, a clock and a timer passed in: the state transitions and the line are tested
+ * without processes.
  */
 public final class Scheduler {
-
-    private static final Logger LOG = Logger.getLogger(Scheduler.class);
 
     /** A model's state as users see it. */
     public enum Status {
@@ -45,6 +41,7 @@ public final class Scheduler {
     private final LongSupplier clock;
     private final Room room;
     private final Residency residency;
+    private final Dispatch dispatch;
     private final Timer timer;
 
     /**
@@ -57,6 +54,7 @@ public final class Scheduler {
         this.clock = clock;
         this.timer = timer;
         this.residency = new Residency(lock, clock, timer, executor, line, this::pump);
+        this.dispatch = new Dispatch(lock, entries, line, limits, clock, room, residency);
     }
 
     /** Adds a listener of the loads and unloads from now on (what happened before it is in the counts). */
@@ -162,7 +160,7 @@ public final class Scheduler {
                 return CompletableFuture.failedFuture(new SchedulerException("the application is stopping"));
             }
             if (e.loaded && !e.unloading && (!e.draining || e.drainAdmitted++ < limits.fairness())) {
-                future.complete(grant(e, keepAlive));
+                future.complete(dispatch.grant(e, keepAlive));
                 return future;
             }
             line.add(e, future, keepAlive);
@@ -294,85 +292,6 @@ public final class Scheduler {
         }
     }
 
-    // ------------------------------------------------------------------ the line (caller holds the lock)
-
-    /**
-     * Serves the line in order: waiters of loaded models get their place, of loading ones wait for the load, of
-     * unloaded ones start a load when it fits, or make room for it. Returns what to run once the lock is released.
-     */
-    private List<Runnable> pump() {
-        List<Runnable> after = new ArrayList<>();
-        boolean blocked = false; // a load waits for room: later loads wait behind it (first come, first served)
-        for (Iterator<Line.Waiter> it = line.iterator(); it.hasNext();) {
-            Line.Waiter w = it.next();
-            Entry e = w.entry();
-            if (w.future().isDone()) {
-                it.remove();
-                continue;
-            }
-            if (e.loaded && !e.unloading) {
-                if (e.draining && w.seq() >= e.drainSeq && e.drainAdmitted++ >= limits.fairness()) {
-                    continue; // it makes room for an earlier load: reloaded after that one
-                }
-                it.remove();
-                Lease lease = grant(e, w.keepAlive());
-                after.add(() -> {
-                    if (!w.future().complete(lease)) {
-                        lease.release();
-                    }
-                });
-                continue;
-            }
-            if (e.loading != null || e.unloading || blocked) {
-                continue; // joins the load, or waits for the unload to finish, or for its turn
-            }
-            String problem = room.neverFits(e, entries.values());
-            if (problem != null) {
-                it.remove();
-                after.add(() -> w.future().completeExceptionally(new SchedulerException(problem)));
-                continue;
-            }
-            if (!makeRoom(e, after)) {
-                blocked = true;
-                continue;
-            }
-            residency.startLoad(e, after);
-        }
-        return after;
-    }
-
-    /**
-     * Whether {@code e} fits now. If not, and the unloads and drains already under way will not free enough, unloads
-     * idle models (least recently used first) and marks busy ones to drain (they serve on, up to the fairness bound,
-     * and are unloaded when done) until they will. False while it does not fit yet: an unload's end pumps again.
-     */
-    private boolean makeRoom(Entry e, List<Runnable> after) {
-        if (room.fits(e, entries.values(), true, 0, 0)) {
-            return true;
-        }
-        for (Entry o : room.toFree(e, entries.values())) {
-            if (o.busy == 0) {
-                residency.startUnload(o, UnloadReason.EVICTED,
-                        "least recently used and idle; '" + e.name() + "' needs its room",
-                        after);
-            } else {
-                o.draining = true;
-                o.drainAdmitted = 0;
-                o.drainSeq = line.arrivals();
-                LOG.infof("Model '%s' will be unloaded once its %d request(s) are done: '%s' needs its room", o.name(),
-                        o.busy, e.name());
-            }
-        }
-        return false;
-    }
-
-    private Lease grant(Entry e, KeepAlive keepAlive) {
-        residency.cancelIdleTimer(e);
-        e.busy++;
-        e.lastUsed = clock.getAsLong();
-        return new Lease(lock, residency, e, keepAlive, ++e.asks);
-    }
-
     /**
      * A waiter gave up: it leaves the line. A load that only it (and no policy) asked for finishes, unless
      * {@code cancelAbandonedLoads}: then it is cancelled.
@@ -410,6 +329,11 @@ public final class Scheduler {
         }
         after.forEach(Runnable::run);
         return why;
+    }
+
+    /** Serves the line (the caller holds the lock); returns what to run once it is released. */
+    private List<Runnable> pump() {
+        return dispatch.serve();
     }
 
     private Entry require(String model) {

@@ -160,9 +160,7 @@ class SchedulerTest extends SchedulerHarness {
     @Test
     void aRequestThatWaitsLongerThanItMayHasLeftTheLineWhenItHearsWhoHoldsTheRoom() throws Exception {
         Scheduler s = scheduler(new Limits(1, 0, 0));
-        model(s, "a", 10, Policy.FOREVER);
-        model(s, "b", 10, Policy.FOREVER);
-        Lease held = lease(s.acquire("a"));
+        Lease held = aHoldsTheRoomOfB(s);
         CompletableFuture<Lease> waiting = s.acquire("b", null, Duration.ofSeconds(1));
         List<Integer> lineWhenFailed = new ArrayList<>();
         waiting.whenComplete((l, e) -> lineWhenFailed.add(s.waiting())); // as a caller's own stage sees it
@@ -182,13 +180,18 @@ class SchedulerTest extends SchedulerHarness {
     @Test
     void aRequestGrantedInTimeLeavesNoTimer() throws Exception {
         Scheduler s = scheduler(new Limits(1, 0, 0));
-        model(s, "a", 10, Policy.FOREVER);
-        model(s, "b", 10, Policy.FOREVER);
-        Lease held = lease(s.acquire("a"));
+        Lease held = aHoldsTheRoomOfB(s);
         CompletableFuture<Lease> waiting = s.acquire("b", null, Duration.ofSeconds(1));
         held.release();
         lease(waiting).release();
         assertThat(timers).isEmpty();
+    }
+
+    /** Models a and b under {@code max-loaded=1}, a serving one request: b waits for its room. */
+    Lease aHoldsTheRoomOfB(Scheduler s) throws Exception {
+        model(s, "a", 10, Policy.FOREVER);
+        model(s, "b", 10, Policy.FOREVER);
+        return lease(s.acquire("a"));
     }
 
     @Test
