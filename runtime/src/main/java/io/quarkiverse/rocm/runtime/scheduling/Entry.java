@@ -22,6 +22,8 @@ final class Entry {
     long lastUsed;
     long loadStarted;
     Runnable idleTimer;
+    /** Which idle timer is the current one: a cancelled timer's task may still run, and must then do nothing. */
+    long idleTimers;
     long unloadAt = -1;
     /** The keep-alive its latest ask asked for (the {@code askedBy}-th of its {@code asks}); null: the policy's. */
     KeepAlive asked;

@@ -173,13 +173,15 @@ final class Residency {
             return;
         }
         e.unloadAt = clock.getAsLong() + keepAlive.toNanos();
-        e.idleTimer = timer.schedule(() -> idle(e), keepAlive);
+        long current = e.idleTimers;
+        e.idleTimer = timer.schedule(() -> idle(e, current), keepAlive);
     }
 
-    private void idle(Entry e) {
+    private void idle(Entry e, long timer) {
         List<Runnable> after = new ArrayList<>();
         synchronized (lock) {
-            if (closed || e.idleTimer == null || e.busy > 0 || !e.loaded || e.unloading) {
+            // a timer cancelled after its task was due still runs it: only the current one unloads
+            if (closed || timer != e.idleTimers || e.idleTimer == null || e.busy > 0 || !e.loaded || e.unloading) {
                 return;
             }
             e.idleTimer = null;
@@ -190,6 +192,7 @@ final class Residency {
     }
 
     void cancelIdleTimer(Entry e) {
+        e.idleTimers++;
         if (e.idleTimer != null) {
             e.idleTimer.run();
             e.idleTimer = null;

@@ -3,6 +3,8 @@ package io.quarkiverse.rocm.runtime.scheduling;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,30 @@ class RequestedKeepAliveTest extends SchedulerHarness {
         advance(Duration.ZERO);
         assertThat(a.unloads).as("0: unloaded as soon as idle").isEqualTo(1);
         assertThat(unloadReasons).containsExactly("a:IDLE");
+    }
+
+    @Test
+    void aCancelledIdleTimerWhoseTaskRunsLateUnloadsNothing() throws Exception {
+        // a real timer cannot take back a task already due when it is cancelled: this one never does
+        List<Runnable> due = new ArrayList<>();
+        Scheduler s = new Scheduler(Limits.NONE, () -> now, (task, delay) -> {
+            due.add(task);
+            return () -> {
+            };
+        }, executor);
+        FakeModel a = model(s, "a", 10, new Policy(Duration.ofHours(1), false));
+        lease(s.acquire("a", new KeepAlive(Duration.ZERO))).release(); // its idle timer is due at once
+        lease(s.acquire("a")).release(); // taken again before that timer ran, then idle for the configured hour
+        due.forEach(Runnable::run); // the stale task runs late, then the current one (as if the hour had passed)
+        runTasks();
+        assertThat(a.unloads).as("only the current timer unloads").isEqualTo(1);
+        a.unloads = 0;
+        lease(s.acquire("a", new KeepAlive(Duration.ZERO))).release();
+        lease(s.acquire("a")).release();
+        due.get(due.size() - 2).run(); // only the stale one
+        runTasks();
+        assertThat(a.unloads).as("the stale timer's task").isZero();
+        assertThat(s.unloadAt("a")).as("the configured hour").isEqualTo(now + Duration.ofHours(1).toNanos());
     }
 
     @Test
